@@ -1,0 +1,61 @@
+"""Site-wide views: the public landing page, health, language and the HR overview."""
+
+from datetime import timedelta
+
+from allauth.mfa.models import Authenticator
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
+
+from members.access import staff_required
+from members.models import Member, User
+
+from .health import health_report
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    report, healthy = health_report()
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+@require_POST
+def set_language(request):
+    """Switch language; a logged-in person keeps the choice on their account."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and language in dict(User._meta.get_field("language").choices):
+        user.language = language
+        user.save(update_fields=["language"])
+    if isinstance(response, HttpResponseRedirect) and not url_has_allowed_host_and_scheme(
+        response.url, allowed_hosts={request.get_host()}
+    ):
+        return HttpResponseRedirect("/")
+    return response
+
+
+@staff_required
+def hr_dashboard(request):
+    month_ago = timezone.now() - timedelta(days=30)
+    report, _healthy = health_report()
+    staff = User.objects.filter(is_staff=True, is_active=True)
+    context = {
+        "member_count": Member.objects.count(),
+        "new_member_count": Member.objects.filter(joined_at__gte=month_ago).count(),
+        "staff_count": staff.count(),
+        "staff_with_mfa_count": staff.filter(
+            authenticator__type=Authenticator.Type.TOTP
+        ).distinct().count(),
+        "health": report,
+    }
+    return render(request, "hr/dashboard.html", context)

@@ -1,0 +1,4 @@
+"""HR pages of gatherings, mounted under /hr/."""
+
+app_name = "hr_gatherings"
+urlpatterns: list = []
