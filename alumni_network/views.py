@@ -53,9 +53,9 @@ def hr_dashboard(request):
         "member_count": Member.objects.count(),
         "new_member_count": Member.objects.filter(joined_at__gte=month_ago).count(),
         "staff_count": staff.count(),
-        "staff_with_mfa_count": staff.filter(
-            authenticator__type=Authenticator.Type.TOTP
-        ).distinct().count(),
+        "staff_with_mfa_count": staff.filter(authenticator__type=Authenticator.Type.TOTP)
+        .distinct()
+        .count(),
         "health": report,
     }
     return render(request, "hr/dashboard.html", context)

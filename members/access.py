@@ -28,9 +28,7 @@ def is_member(user) -> bool:
 def has_mfa(user) -> bool:
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(
-        user_id=user.pk, type=Authenticator.Type.TOTP
-    ).exists()
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
 
 
 def member_required(view):

@@ -41,9 +41,7 @@ def _ensure_user(email, *, first_name, last_name, language="nb", is_staff=False)
 
 @transaction.atomic
 def seed(stdout) -> None:
-    _ensure_user(
-        COORDINATOR_EMAIL, first_name="Hanne", last_name="Koordinator", is_staff=True
-    )
+    _ensure_user(COORDINATOR_EMAIL, first_name="Hanne", last_name="Koordinator", is_staff=True)
     for first_name, last_name, email, language in DEMO_MEMBERS:
         user = _ensure_user(email, first_name=first_name, last_name=last_name, language=language)
         Member.objects.get_or_create(user=user)

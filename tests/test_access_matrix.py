@@ -1,0 +1,142 @@
+"""Every URL in the URLconf × anonymous, member and staff gives the expected answer.
+
+The table below must name every URL: a new URL fails `test_every_url_is_in_the_matrix`
+until its expected answers are written down here. Each cell is one of
+  "200", "403", "404", "405"     that status code,
+  "login"                        a redirect to the login page,
+  "302:/path/"                   a redirect to that path (query string ignored).
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from .factories import MemberFactory, StaffFactory
+
+ANY = "any"
+
+# url name: (anonymous, member, staff)
+MATRIX = {
+    "home": ("200", "200", "200"),
+    "healthz": ("200", "200", "200"),
+    "set_language": ("405", "405", "405"),
+    "members:home": ("login", "200", "200"),
+    "hr_dashboard": ("login", "403", "200"),
+    # allauth: account pages
+    "account_login": ("200", "302:/members/", "302:/hr/"),
+    "account_logout": ("302:/", "200", "200"),
+    "account_inactive": ("200", "200", "200"),
+    "account_signup": ("200", "302:/members/", "302:/hr/"),
+    "account_reauthenticate": ("login", "200", "200"),
+    "account_request_reauthentication_code": ("login", "200", "200"),
+    "account_confirm_reauthentication_code": (
+        "login",
+        "302:/accounts/reauthenticate/code/",
+        "302:/accounts/reauthenticate/code/",
+    ),
+    "account_email": ("login", "200", "200"),
+    "account_email_verification_sent": ("200", "200", "200"),
+    "account_change_password": ("login", "200", "200"),
+    "account_set_password": (
+        "login",
+        "302:/accounts/password/change/",
+        "302:/accounts/password/change/",
+    ),
+    "account_reset_password": ("200", "200", "200"),
+    "account_reset_password_done": ("200", "200", "200"),
+    "account_reset_password_from_key": ("200", "200", "200"),
+    "account_reset_password_from_key_done": ("200", "200", "200"),
+    "account_confirm_email": ("200", "200", "200"),
+    "account_request_login_code": ("200", "302:/members/", "302:/hr/"),
+    "account_confirm_login_code": ("302:/accounts/login/code/", "302:/members/", "302:/hr/"),
+    # allauth: two-factor authentication
+    "mfa_index": ("login", "200", "200"),
+    "mfa_authenticate": ("login", "302:/members/", "302:/hr/"),
+    "mfa_reauthenticate": (
+        "login",
+        "302:/accounts/reauthenticate/",
+        "302:/accounts/reauthenticate/",
+    ),
+    "mfa_activate_totp": (
+        "login",
+        "302:/accounts/reauthenticate/",
+        "302:/accounts/reauthenticate/",
+    ),
+    # Without an authenticator there is nothing to deactivate or view.
+    "mfa_deactivate_totp": ("login", "404", "404"),
+    "mfa_view_recovery_codes": ("login", "404", "404"),
+    "mfa_generate_recovery_codes": (
+        "login",
+        "302:/accounts/reauthenticate/",
+        "302:/accounts/reauthenticate/",
+    ),
+    "mfa_download_recovery_codes": ("login", "404", "404"),
+}
+
+# Arguments for URLs that take them: a dict, or a function of the `world`
+# fixture's dict (member_user, staff_user) that creates what it needs.
+KWARGS = {
+    "account_confirm_email": {"key": "not-a-real-key"},
+    "account_reset_password_from_key": {"uidb36": "1z", "key": "not-a-real-key"},
+}
+
+ROLES = ("anonymous", "member", "staff")
+
+
+def url_names(patterns=None, namespace=None):
+    """Every named URL of the URLconf, namespaced as reverse() wants it."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    missing = sorted(set(url_names()) - set(MATRIX))
+    assert missing == [], "add these URLs to MATRIX with their expected answers"
+
+
+def test_matrix_names_only_existing_urls():
+    assert sorted(set(MATRIX) - set(url_names())) == []
+
+
+@pytest.fixture
+def world(db):
+    return {"member_user": MemberFactory().user, "staff_user": StaffFactory()}
+
+
+def url_for(name, world):
+    kwargs = KWARGS.get(name, {})
+    if callable(kwargs):
+        kwargs = kwargs(world)
+    return reverse(name, kwargs=kwargs)
+
+
+def client_as(role, world):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world[f"{role}_user"])
+    return client
+
+
+def answer(response) -> str:
+    if response.status_code in (301, 302):
+        target = urlsplit(response.url).path
+        if target == reverse("account_login"):
+            return "login"
+        return f"302:{target}"
+    return str(response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access(name, role, world):
+    expected = MATRIX[name][ROLES.index(role)]
+    response = client_as(role, world).get(url_for(name, world))
+    assert answer(response) == expected
