@@ -5,7 +5,7 @@ from django.db import transaction
 
 from .models import Member, User
 
-DEMO_PASSWORD = "alumni-demo-2026"
+DEMO_PASSWORD = "alumni-demo-2026"  # noqa: S105 - the public demo login, printed by seed_demo
 COORDINATOR_EMAIL = "hr@fjordvik.example"
 
 DEMO_MEMBERS = [
