@@ -170,7 +170,9 @@ HR_REQUIRE_MFA = env.bool("HR_REQUIRE_MFA", default=not DEBUG)
 # https://docs.djangoproject.com/en/5.2/topics/i18n/
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Site-wide strings (templates/, alumni_network/); each app keeps its own catalog
+# in <app>/locale. scripts/messages updates them all.
+LOCALE_PATHS = [BASE_DIR / "alumni_network" / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
