@@ -1,6 +1,6 @@
 """Site-wide views: the public landing page, health, language and the HR overview."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.mfa.models import Authenticator
 from django.http import HttpResponseRedirect, JsonResponse
@@ -57,5 +57,13 @@ def hr_dashboard(request):
         .distinct()
         .count(),
         "health": report,
+        "last_heartbeat": _heartbeat_time(report["worker"]),
     }
     return render(request, "hr/dashboard.html", context)
+
+
+def _heartbeat_time(heartbeat: dict | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(heartbeat["at"]) if heartbeat else None
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -11,6 +11,20 @@ from alumni_network.celery import app as celery_app
 from .factories import MemberFactory, StaffFactory, UserFactory
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--benchmarks",
+        action="store_true",
+        help="run the benchmarks in tests/benchmarks (left out otherwise)",
+    )
+
+
+def pytest_ignore_collect(collection_path, config):
+    if collection_path.name == "benchmarks" and not config.getoption("--benchmarks"):
+        return True
+    return None
+
+
 def pytest_configure(config):
     # Tasks run in-process in tests; tests marked `worker` start a real worker.
     celery_app.conf.task_always_eager = True
