@@ -1,0 +1,713 @@
+"""Importing the leavers register: map columns, validate, match, preview and commit.
+
+One engine behind the wizard and `manage.py import_leavers`. It streams: rows are
+read, checked and written in batches, so memory holds one batch, the keys already
+seen (to find duplicates) and a bounded report, never the file.
+
+A person matches by employee number, else by email. A suppressed address stays
+suppressed whatever the file says. Commit is one transaction: every valid row
+lands, or (on any crash) none does.
+"""
+
+import datetime
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import (
+    ColumnMapping,
+    Leaver,
+    LeaverChange,
+    RegisterImport,
+    email_hash,
+    normalise_email,
+)
+from .register_files import FileUnreadable, open_register
+from .suppression import suppressed_hashes
+
+BATCH_SIZE = 2000
+# A preview keeps every error up to this many (with the row's values, for the
+# error download) and a sample of the changes; beyond that it only counts.
+MAX_STORED_ERRORS = 10_000
+SAMPLE_SIZE = 25
+REASON = "_reason"  # a column saying why someone left: recognised, never read
+
+FIELDS = {
+    "employee_number": gettext_lazy("Employee number"),
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "email": gettext_lazy("Email"),
+    "phone": gettext_lazy("Phone"),
+    "department": gettext_lazy("Department"),
+    "title": gettext_lazy("Job title"),
+    "hired_on": gettext_lazy("Hired"),
+    "left_on": gettext_lazy("Left"),
+    "location": gettext_lazy("Location"),
+}
+DATE_FIELDS = ("hired_on", "left_on")
+IDENTITY_FIELDS = ("employee_number", "email")
+
+_ALIASES = {
+    "employee_number": [
+        "Ansattnr",
+        "Ansattnummer",
+        "Ansatt nr",
+        "Employee ID",
+        "Employee Number",
+        "Employee No",
+        "Person ID",
+    ],
+    "first_name": ["Fornavn", "First Name", "Given Name"],
+    "last_name": ["Etternavn", "Last Name", "Surname", "Family Name"],
+    "email": [
+        "E-post",
+        "Epost",
+        "E-post privat",
+        "Privat e-post",
+        "Email",
+        "E-mail",
+        "Personal Email",
+        "Private Email",
+    ],
+    "phone": ["Mobil", "Mobilnummer", "Telefon", "Mobile", "Phone", "Phone Number"],
+    "department": ["Avdeling", "Department"],
+    "title": ["Stilling", "Stillingstittel", "Job Title", "Title", "Position"],
+    "hired_on": [
+        "Ansatt dato",
+        "Ansattdato",
+        "Ansettelsesdato",
+        "Startdato",
+        "Hire Date",
+        "Hired",
+        "Start Date",
+    ],
+    "left_on": [
+        "Sluttdato",
+        "Fratredelsesdato",
+        "Termination Date",
+        "End Date",
+        "Leaving Date",
+        "Left",
+    ],
+    "location": ["Arbeidssted", "Kontor", "Location", "Office"],
+    REASON: [
+        "Sluttårsak",
+        "Årsak",
+        "Fratredelsesårsak",
+        "Årsak til fratreden",
+        "Reason for leaving",
+        "Leaving reason",
+        "Termination reason",
+        "Exit reason",
+        "Reason",
+    ],
+}
+
+
+def normalise_header(header: str) -> str:
+    """Compare headers ignoring case, spaces and punctuation ("E-post privat" = "epostprivat")."""
+    return re.sub(r"[\W_]+", "", str(header).casefold())
+
+
+HEADER_TABLE = {
+    normalise_header(alias): name for name, aliases in _ALIASES.items() for alias in aliases
+}
+
+
+def header_score(cells: list[str]) -> int:
+    """How many cells of a row are headers we know: finds the header below report titles."""
+    return sum(1 for cell in cells if normalise_header(cell) in HEADER_TABLE)
+
+
+def header_signature(headers: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(normalise_header(h) for h in headers).encode()).hexdigest()
+
+
+def guess_mapping(headers: list[str]) -> list[str]:
+    """Each column's field by its header; "" for a column we do not know, or a repeat."""
+    mapping, used = [], set()
+    for header in headers:
+        name = HEADER_TABLE.get(normalise_header(header), "")
+        if name in used and name != REASON:
+            name = ""
+        used.add(name)
+        mapping.append(name)
+    return mapping
+
+
+def initial_mapping(headers: list[str]) -> tuple[list[str], bool]:
+    """The remembered mapping for these headers if there is one, else a guess."""
+    remembered = ColumnMapping.objects.filter(signature=header_signature(headers)).first()
+    if remembered and len(remembered.mapping) == len(headers):
+        return clean_mapping(headers, remembered.mapping), True
+    return guess_mapping(headers), False
+
+
+def clean_mapping(headers: list[str], mapping: list[str]) -> list[str]:
+    """Reason columns stay ignored whatever was chosen; unknown fields are dropped."""
+    guessed = guess_mapping(headers)
+    return [
+        REASON if guessed[i] == REASON else (name if name in FIELDS else "")
+        for i, name in enumerate(mapping)
+    ]
+
+
+def remember_mapping(*, headers: list[str], mapping: list[str]) -> None:
+    ColumnMapping.objects.update_or_create(
+        signature=header_signature(headers),
+        defaults={"headers": headers, "mapping": mapping, "updated_at": timezone.now()},
+    )
+
+
+def mapping_problems(mapping: list[str]) -> list[str]:
+    """Why a mapping cannot be imported with, if it cannot."""
+    problems = []
+    chosen = [name for name in mapping if name and name != REASON]
+    for name in sorted({n for n in chosen if chosen.count(n) > 1}):
+        problems.append(
+            _("%(field)s is chosen for more than one column.") % {"field": FIELDS[name]}
+        )
+    if "employee_number" not in chosen and "email" not in chosen:
+        problems.append(
+            _("Choose a column for employee number or email, so people can be matched.")
+        )
+    if "first_name" not in chosen and "last_name" not in chosen:
+        problems.append(_("Choose a column for the first or last name."))
+    return problems
+
+
+def mapping_notes(headers: list[str], mapping: list[str]) -> list[str]:
+    notes = []
+    for header, name in zip(headers, mapping, strict=False):
+        if name == REASON:
+            notes.append(
+                _(
+                    "The column “%(header)s” says why people left. It is ignored: "
+                    "the register never stores why someone left."
+                )
+                % {"header": header}
+            )
+    ignored = [h for h, n in zip(headers, mapping, strict=False) if not n and h]
+    if ignored:
+        notes.append(
+            _("These columns are not imported: %(columns)s.")
+            % {"columns": ", ".join(f"“{h}”" for h in ignored)}
+        )
+    return notes
+
+
+def read_headers(path, *, file_name: str = "") -> tuple[list[str], list[str]]:
+    """The header row of a file and notes on how it was found; raises FileUnreadable."""
+    with open_register(path, file_name=file_name, header_matcher=header_score) as table:
+        return table.headers, table.notes
+
+
+# Rows ----------------------------------------------------------------------------------
+
+_DATE_DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_MAX_LENGTHS = {
+    name: Leaver._meta.get_field(name).max_length for name in FIELDS if name not in DATE_FIELDS
+}
+
+
+def parse_date(value) -> datetime.date | None:
+    """dd.mm.yyyy, d.m.yyyy, yyyy-mm-dd, or an Excel date cell; raises ValueError."""
+    if value in ("", None):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float):
+        # An Excel serial date in a cell not formatted as a date.
+        from openpyxl.utils.datetime import from_excel
+
+        result = from_excel(value)
+        return result.date() if isinstance(result, datetime.datetime) else result
+    text = str(value).strip()
+    if match := _DATE_DOTTED.match(text):
+        day, month, year = (int(part) for part in match.groups())
+        return datetime.date(year, month, day)
+    if match := _DATE_ISO.match(text):
+        year, month, day = (int(part) for part in match.groups())
+        return datetime.date(year, month, day)
+    raise ValueError(text)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def validate_row(cells: list, mapping: list[str]) -> tuple[dict, list[str]]:
+    """The row's values by field, normalised, and what is wrong with it."""
+    values: dict = {}
+    errors: list[str] = []
+    width = len(mapping)
+    if len(cells) > width and any(_text(cell) for cell in cells[width:]):
+        errors.append(
+            _(
+                "The row has %(cells)s columns but the header has %(headers)s. "
+                "A value containing the delimiter must be in quotes."
+            )
+            % {"cells": len(cells), "headers": width}
+        )
+    for index, name in enumerate(mapping):
+        if not name or name == REASON:
+            continue
+        raw = cells[index] if index < len(cells) else ""
+        if name in DATE_FIELDS:
+            try:
+                values[name] = parse_date(raw)
+            except (ValueError, OverflowError):
+                errors.append(
+                    _("%(field)s “%(value)s” is not a date (write it as dd.mm.yyyy).")
+                    % {"field": FIELDS[name], "value": _text(raw)}
+                )
+            continue
+        text = _text(raw)
+        if name == "email":
+            text = normalise_email(text)
+            if text:
+                try:
+                    validate_email(text)
+                except ValidationError:
+                    errors.append(_("“%(value)s” is not a valid email address.") % {"value": text})
+        if len(text) > _MAX_LENGTHS[name]:
+            errors.append(
+                _("%(field)s is longer than %(limit)s characters.")
+                % {"field": FIELDS[name], "limit": _MAX_LENGTHS[name]}
+            )
+        values[name] = text
+    if not values.get("employee_number") and not values.get("email"):
+        errors.append(_("The row has neither an employee number nor an email."))
+    if not values.get("first_name") and not values.get("last_name"):
+        errors.append(_("The row has no name."))
+    hired, left = values.get("hired_on"), values.get("left_on")
+    if hired and left and left < hired:
+        errors.append(
+            _("The leaving date %(left)s is before the hire date %(hired)s.")
+            % {"left": left.strftime("%d.%m.%Y"), "hired": hired.strftime("%d.%m.%Y")}
+        )
+    return values, errors
+
+
+# The run -------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    headers: list[str] = field(default_factory=list)
+    mapping: list[str] = field(default_factory=list)
+    total_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    without_email: int = 0
+    error_rows: list[dict] = field(default_factory=list)
+    sample: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def valid_rows(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def report(self) -> dict:
+        return {"notes": self.notes, "errors": self.error_rows, "sample": self.sample}
+
+    def add_error(self, line: int, reasons: list[str], cells: list) -> None:
+        self.errors += 1
+        if len(self.error_rows) < MAX_STORED_ERRORS:
+            self.error_rows.append(
+                {"line": line, "reason": " ".join(reasons), "values": [_text(c) for c in cells]}
+            )
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict
+    cells: list
+
+
+class _DuplicateFinder:
+    """Remembers each key's first line by a 64-bit digest, not the key, to stay small."""
+
+    def __init__(self):
+        self.seen: dict[str, dict[int, int]] = {name: {} for name in IDENTITY_FIELDS}
+
+    def check(self, values: dict, line: int) -> list[str]:
+        reasons = []
+        for name in IDENTITY_FIELDS:
+            key = values.get(name)
+            if not key:
+                continue
+            digest = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest())
+            first = self.seen[name].setdefault(digest, line)
+            if first != line:
+                reasons.append(
+                    _("%(field)s %(value)s appears already on line %(line)s.")
+                    % {"field": FIELDS[name], "value": key, "line": first}
+                )
+        return reasons
+
+
+def run_import(
+    *,
+    path,
+    file_name: str = "",
+    mapping: list[str] | None = None,
+    commit: bool,
+    register_import: RegisterImport | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportResult:
+    """Read, check and match every row; with commit, write them all in one transaction.
+
+    Raises FileUnreadable when the file cannot be read at all (nothing is written).
+    """
+    path = Path(path)
+    if commit:
+        with transaction.atomic():
+            if register_import is None:
+                register_import = RegisterImport.objects.create(
+                    file_name=file_name or path.name, status=RegisterImport.Status.COMMITTING
+                )
+            result = _run(path, file_name, mapping, register_import, on_progress, batch_size)
+            _store_result(register_import, result)
+            register_import.mapping = result.mapping
+            register_import.headers = result.headers
+            register_import.processed_rows = result.total_rows
+            register_import.status = RegisterImport.Status.COMMITTED
+            register_import.finished_at = timezone.now()
+            register_import.save()
+            return result
+    return _run(path, file_name, mapping, None, on_progress, batch_size)
+
+
+def _run(path, file_name, mapping, register_import, on_progress, batch_size) -> ImportResult:
+    result = ImportResult()
+    with open_register(path, file_name=file_name, header_matcher=header_score) as table:
+        result.headers = table.headers
+        if mapping is None:
+            mapping, _remembered = initial_mapping(table.headers)
+        mapping = clean_mapping(
+            table.headers, list(mapping) + [""] * (len(table.headers) - len(mapping))
+        )
+        if problems := mapping_problems(mapping):
+            raise FileUnreadable(" ".join(problems))
+        result.mapping = mapping
+        result.notes = table.notes + mapping_notes(table.headers, mapping)
+        duplicates = _DuplicateFinder()
+        batch: list[_Row] = []
+        for line, cells in table.rows:
+            if not any(_text(cell) for cell in cells):
+                continue  # blank lines, trailing or not
+            result.total_rows += 1
+            values, reasons = validate_row(cells, mapping)
+            reasons += duplicates.check(values, line)
+            if reasons:
+                result.add_error(line, reasons, cells)
+                continue
+            batch.append(_Row(line, values, cells))
+            if len(batch) >= batch_size:
+                _process_batch(batch, mapping, result, register_import)
+                batch = []
+                if on_progress:
+                    on_progress(result.total_rows)
+        if batch:
+            _process_batch(batch, mapping, result, register_import)
+        if on_progress:
+            on_progress(result.total_rows)
+    result.error_rows.sort(key=lambda error: error["line"])
+    return result
+
+
+_UPDATABLE = [*FIELDS, "status", "updated_at"]
+
+
+def _process_batch(batch: list[_Row], mapping: list[str], result: ImportResult, register_import):
+    """Match a batch against the register in two queries; write it if committing."""
+    mapped = [name for name in mapping if name in FIELDS]
+    numbers = [row.values["employee_number"] for row in batch if row.values.get("employee_number")]
+    emails = [row.values["email"] for row in batch if row.values.get("email")]
+    by_number: dict[str, Leaver] = {}
+    by_email: dict[str, Leaver] = {}
+    if numbers or emails:
+        query = Q(employee_number__in=numbers) if numbers else Q()
+        if emails:
+            query |= Q(email__in=emails)
+        for leaver in Leaver.objects.filter(query).exclude(employee_number="", email=""):
+            if leaver.employee_number:
+                by_number[leaver.employee_number] = leaver
+            if leaver.email:
+                by_email[leaver.email] = leaver
+    suppressed = suppressed_hashes({email_hash(email) for email in emails})
+    now = timezone.now()
+    to_create: list[tuple[_Row, Leaver]] = []
+    to_update: list[tuple[_Row, Leaver, dict]] = []
+    for row in batch:
+        values = row.values
+        number, email = values.get("employee_number", ""), values.get("email", "")
+        leaver = by_number.get(number) if number else None
+        if leaver is None and email and (candidate := by_email.get(email)):
+            if number and candidate.employee_number and candidate.employee_number != number:
+                result.add_error(
+                    row.line,
+                    [
+                        _(
+                            "The email %(email)s belongs to employee number %(other)s "
+                            "in the register."
+                        )
+                        % {"email": email, "other": candidate.employee_number}
+                    ],
+                    row.cells,
+                )
+                continue
+            leaver = candidate
+        if leaver is not None and email and email != leaver.email:
+            other = by_email.get(email)
+            if other is not None and other.pk != leaver.pk:
+                result.add_error(
+                    row.line,
+                    [
+                        _(
+                            "The email %(email)s belongs to another person "
+                            "in the register (%(name)s)."
+                        )
+                        % {"email": email, "name": other}
+                    ],
+                    row.cells,
+                )
+                continue
+        is_suppressed = bool(email) and email_hash(email) in suppressed
+        if leaver is None:
+            leaver = Leaver(**values, created_at=now, updated_at=now)
+            if is_suppressed:
+                leaver.status = Leaver.Status.SUPPRESSED
+            to_create.append((row, leaver))
+            result.created += 1
+            if not leaver.email:
+                result.without_email += 1
+            continue
+        changes = {}
+        for name in mapped:
+            new = values.get(name)
+            if name in IDENTITY_FIELDS and not new:
+                continue  # an empty cell never erases how a person is matched
+            old = getattr(leaver, name)
+            if old != new and (old or new):
+                changes[name] = [_json_value(old), _json_value(new)]
+        if is_suppressed and leaver.status != Leaver.Status.SUPPRESSED:
+            changes["status"] = [leaver.status, Leaver.Status.SUPPRESSED.value]
+        merged_hired = values["hired_on"] if "hired_on" in changes else leaver.hired_on
+        merged_left = values["left_on"] if "left_on" in changes else leaver.left_on
+        if merged_hired and merged_left and merged_left < merged_hired:
+            result.add_error(
+                row.line,
+                [
+                    _("The leaving date %(left)s is before the hire date %(hired)s.")
+                    % {
+                        "left": merged_left.strftime("%d.%m.%Y"),
+                        "hired": merged_hired.strftime("%d.%m.%Y"),
+                    }
+                ],
+                row.cells,
+            )
+            continue
+        if not (email or leaver.email):
+            result.without_email += 1
+        if not changes:
+            result.unchanged += 1
+            continue
+        result.updated += 1
+        if len(result.sample) < SAMPLE_SIZE:
+            result.sample.append(
+                {
+                    "line": row.line,
+                    "name": str(leaver),
+                    "changes": [[name, old, new] for name, (old, new) in changes.items()],
+                }
+            )
+        for name in changes:
+            setattr(leaver, name, values[name] if name != "status" else Leaver.Status.SUPPRESSED)
+        leaver.updated_at = now
+        to_update.append((row, leaver, changes))
+    if register_import is not None:
+        _write(to_create, to_update, register_import)
+
+
+def _write(to_create, to_update, register_import) -> None:
+    """Set-based writes: one INSERT for the new, one INSERT … ON CONFLICT (id) for the changed."""
+    if to_create:
+        Leaver.objects.bulk_create([leaver for _row, leaver in to_create])
+    if to_update:
+        Leaver.objects.bulk_create(
+            [leaver for _row, leaver, _changes in to_update],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=_UPDATABLE,
+        )
+    LeaverChange.objects.bulk_create(
+        [
+            LeaverChange(
+                leaver=leaver,
+                register_import=register_import,
+                line=row.line,
+                action=LeaverChange.Action.CREATED,
+                changes={},
+            )
+            for row, leaver in to_create
+        ]
+        + [
+            LeaverChange(
+                leaver=leaver,
+                register_import=register_import,
+                line=row.line,
+                action=LeaverChange.Action.UPDATED,
+                changes=changes,
+            )
+            for row, leaver, changes in to_update
+        ]
+    )
+
+
+def _json_value(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+# The wizard's steps ----------------------------------------------------------------------
+
+
+def progress_key(register_import_id: int) -> str:
+    return f"invitations:register-import:{register_import_id}:progress"
+
+
+def start_import(*, uploaded_file, user) -> RegisterImport:
+    """Keep an uploaded file and read its header row; raises FileUnreadable (and keeps nothing)."""
+    register_import = RegisterImport(
+        file_name=Path(uploaded_file.name).name[:255], uploaded_by=user
+    )
+    register_import.file.save(register_import.file_name, uploaded_file, save=False)
+    try:
+        headers, notes = read_headers(
+            register_import.file.path, file_name=register_import.file_name
+        )
+    except FileUnreadable:
+        register_import.file.delete(save=False)
+        raise
+    mapping, _remembered = initial_mapping(headers)
+    register_import.headers = headers
+    register_import.mapping = mapping
+    register_import.report = {"notes": notes}
+    register_import.save()
+    return register_import
+
+
+def preview_import(*, register_import: RegisterImport, mapping: list[str]) -> RegisterImport:
+    """Check every row against the register without writing; remember the mapping."""
+    mapping = clean_mapping(register_import.headers, mapping)
+    remember_mapping(headers=register_import.headers, mapping=mapping)
+    register_import.mapping = mapping
+    try:
+        result = run_import(
+            path=register_import.file.path,
+            file_name=register_import.file_name,
+            mapping=mapping,
+            commit=False,
+        )
+    except FileUnreadable as error:
+        register_import.status = RegisterImport.Status.FAILED
+        register_import.failure = str(error)
+        register_import.save()
+        return register_import
+    _store_result(register_import, result)
+    register_import.status = RegisterImport.Status.PREVIEWED
+    register_import.save()
+    return register_import
+
+
+def _store_result(register_import: RegisterImport, result: ImportResult) -> None:
+    register_import.total_rows = result.total_rows
+    register_import.created_count = result.created
+    register_import.updated_count = result.updated
+    register_import.unchanged_count = result.unchanged
+    register_import.error_count = result.errors
+    register_import.without_email_count = result.without_email
+    register_import.report = result.report()
+
+
+def request_commit(*, register_import_id: int) -> bool:
+    """Move a previewed import to committing, once; the task is queued after the commit."""
+    from .tasks import commit_register_import
+
+    with transaction.atomic():
+        claimed = RegisterImport.objects.filter(
+            pk=register_import_id, status=RegisterImport.Status.PREVIEWED
+        ).update(status=RegisterImport.Status.COMMITTING, processed_rows=0)
+        if claimed:
+            transaction.on_commit(
+                lambda: commit_register_import.delay(register_import_id=register_import_id)
+            )
+    return bool(claimed)
+
+
+def commit_import(*, register_import: RegisterImport, on_progress=None) -> RegisterImport:
+    """Write the file for real, all or nothing; a failure leaves the register as it was."""
+    from django.core.cache import cache
+
+    key = progress_key(register_import.pk)
+
+    def progress(rows: int) -> None:
+        cache.set(key, rows, timeout=3600)
+        if on_progress:
+            on_progress(rows)
+
+    try:
+        run_import(
+            path=register_import.file.path,
+            file_name=register_import.file_name,
+            mapping=register_import.mapping,
+            commit=True,
+            register_import=register_import,
+            on_progress=progress,
+        )
+    except Exception as error:
+        failure = (
+            str(error)
+            if isinstance(error, FileUnreadable)
+            else _("The import stopped on an unexpected error; nothing was changed.")
+        )
+        RegisterImport.objects.filter(pk=register_import.pk).update(
+            status=RegisterImport.Status.FAILED, failure=failure, finished_at=timezone.now()
+        )
+        register_import.refresh_from_db()
+        if not isinstance(error, FileUnreadable):
+            raise
+        return register_import
+    finally:
+        cache.delete(key)
+    return register_import
+
+
+def current_progress(register_import: RegisterImport) -> int:
+    from django.core.cache import cache
+
+    return cache.get(progress_key(register_import.pk), register_import.processed_rows)

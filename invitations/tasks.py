@@ -1,0 +1,23 @@
+"""Background work of the register: committing an import."""
+
+import logging
+
+from celery import shared_task
+
+from .imports import commit_import
+from .models import RegisterImport
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="invitations.commit_register_import")
+def commit_register_import(*, register_import_id: int) -> None:
+    register_import = RegisterImport.objects.filter(
+        pk=register_import_id, status=RegisterImport.Status.COMMITTING
+    ).first()
+    if register_import is None:
+        logger.info(
+            "Register import %s is gone or not committing; nothing to do", register_import_id
+        )
+        return
+    commit_import(register_import=register_import)
