@@ -15,3 +15,14 @@ ensure_venv() {
   # shellcheck disable=SC1091
   source .venv/bin/activate
 }
+
+# The accessibility and markup checkers (axe-core, vnu-jar) come from npm;
+# without npm those tests are skipped with the reason.
+ensure_checkers() {
+  command -v npm >/dev/null || return 0
+  local stamp=node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)
+  if [ ! -f "$stamp" ]; then
+    npm ci --no-audit --no-fund --silent
+    touch "$stamp"
+  fi
+}

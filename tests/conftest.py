@@ -102,3 +102,9 @@ def member_client(client, member_user):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def world(db):
+    """One person per role, for tests that visit pages as each of them."""
+    return {"member_user": MemberFactory().user, "staff_user": StaffFactory()}

@@ -13,9 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from .factories import MemberFactory, StaffFactory
-
-ANY = "any"
+from .factories import JobFactory, NewsItemFactory
 
 # url name: (anonymous, member, staff)
 MATRIX = {
@@ -24,6 +22,36 @@ MATRIX = {
     "set_language": ("405", "405", "405"),
     "members:home": ("login", "200", "200"),
     "hr_dashboard": ("login", "403", "200"),
+    # members: the member area (HR staff have no member profile of their own)
+    "members:profile_edit": ("login", "200", "404"),
+    "members:employment_confirm": ("login", "405", "405"),
+    "members:competence_options": ("login", "204", "204"),
+    "members:directory": ("login", "200", "200"),
+    "members:profile": ("login", "200", "200"),
+    "members:photo": ("login", "404", "404"),
+    "members:job_list": ("login", "200", "200"),
+    "members:job_detail": ("login", "200", "200"),
+    "members:job_interest": ("login", "405", "405"),
+    "members:news_list": ("login", "200", "200"),
+    "members:guidelines": ("login", "200", "200"),
+    "members:my_data": ("login", "200", "404"),
+    "members:my_data_download": ("login", "405", "405"),
+    "members:account_delete": ("login", "200", "404"),
+    # members: HR pages
+    "hr_members:competence_search": ("login", "403", "200"),
+    "hr_members:competence_export": ("login", "403", "405"),
+    "hr_members:member_detail": ("login", "403", "200"),
+    "hr_members:job_list": ("login", "403", "200"),
+    "hr_members:job_create": ("login", "403", "200"),
+    "hr_members:job_detail": ("login", "403", "200"),
+    "hr_members:job_edit": ("login", "403", "200"),
+    "hr_members:job_delete": ("login", "403", "405"),
+    "hr_members:news_list": ("login", "403", "200"),
+    "hr_members:news_create": ("login", "403", "200"),
+    "hr_members:news_edit": ("login", "403", "200"),
+    "hr_members:news_delete": ("login", "403", "405"),
+    "hr_members:guidelines": ("login", "403", "200"),
+    "hr_members:audit_log": ("login", "403", "403"),
     # allauth: account pages
     "account_login": ("200", "302:/members/", "302:/hr/"),
     "account_logout": ("302:/", "200", "200"),
@@ -80,6 +108,16 @@ MATRIX = {
 KWARGS = {
     "account_confirm_email": {"key": "not-a-real-key"},
     "account_reset_password_from_key": {"uidb36": "1z", "key": "not-a-real-key"},
+    "members:profile": lambda w: {"pk": w["member_user"].member.pk},
+    "members:photo": lambda w: {"pk": w["member_user"].member.pk},
+    "members:job_detail": lambda w: {"pk": JobFactory().pk},
+    "members:job_interest": lambda w: {"pk": JobFactory().pk},
+    "hr_members:member_detail": lambda w: {"pk": w["member_user"].member.pk},
+    "hr_members:job_detail": lambda w: {"pk": JobFactory().pk},
+    "hr_members:job_edit": lambda w: {"pk": JobFactory().pk},
+    "hr_members:job_delete": lambda w: {"pk": JobFactory().pk},
+    "hr_members:news_edit": lambda w: {"pk": NewsItemFactory().pk},
+    "hr_members:news_delete": lambda w: {"pk": NewsItemFactory().pk},
 }
 
 ROLES = ("anonymous", "member", "staff")
@@ -104,11 +142,6 @@ def test_every_url_is_in_the_matrix():
 
 def test_matrix_names_only_existing_urls():
     assert sorted(set(MATRIX) - set(url_names())) == []
-
-
-@pytest.fixture
-def world(db):
-    return {"member_user": MemberFactory().user, "staff_user": StaffFactory()}
 
 
 def url_for(name, world):

@@ -12,7 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def compose_command():
     docker = shutil.which("docker")
-    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+    if (
+        docker
+        and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0
+    ):
         return [docker, "compose"]
     if legacy := shutil.which("docker-compose"):
         return [legacy]

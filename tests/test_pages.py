@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from .test_access_matrix import MATRIX, ROLES, url_for, world  # noqa: F401 - fixture
+from .test_access_matrix import MATRIX, ROLES, url_for
 
 PAGES = [
     (name, role)

@@ -21,9 +21,20 @@ ROOT = Path(__file__).resolve().parent.parent
 def worker():
     """A worker process on the REDIS_URL broker, stopped after the test."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "alumni_network", "worker",
-         "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-         "--hostname", f"smoke-{secrets.token_hex(4)}@%h"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "alumni_network",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"smoke-{secrets.token_hex(4)}@%h",
+        ],
         cwd=ROOT,
         env={**os.environ, "DEBUG": "1"},
         stdout=subprocess.PIPE,

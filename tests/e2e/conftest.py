@@ -38,8 +38,9 @@ def page(browser):
     page.csp_violations = []
     page.on(
         "console",
-        lambda message: "Content Security Policy" in message.text
-        and page.csp_violations.append(message.text),
+        lambda message: (
+            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
+        ),
     )
     yield page
     context.close()

@@ -43,11 +43,17 @@ def test_login_page_offers_an_emailed_code(client):
 def test_signup_is_closed_without_an_invitation(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "stranger@example.org", "password1": "x-Very-long-1", "password2": "x-Very-long-1"},
+        {
+            "email": "stranger@example.org",
+            "password1": "x-Very-long-1",
+            "password2": "x-Very-long-1",
+        },
     )
 
     assert response.status_code == 200
-    assert "signup_closed" in [t.name.rsplit("/", 1)[-1].removesuffix(".html") for t in response.templates]
+    assert "signup_closed" in [
+        t.name.rsplit("/", 1)[-1].removesuffix(".html") for t in response.templates
+    ]
     assert not User.objects.filter(email="stranger@example.org").exists()
 
 

@@ -1,0 +1,16 @@
+"""The pages of the three areas, as the markup and accessibility checks visit them."""
+
+from .test_access_matrix import MATRIX, ROLES
+
+# Pages whose answer is not HTML meant for people.
+NOT_HTML = {"healthz"}
+
+
+def html_pages() -> list[tuple[str, str]]:
+    """(url name, role) for every page some role opens with a 200."""
+    return [
+        (name, role)
+        for name, answers in sorted(MATRIX.items())
+        for role, expected in zip(ROLES, answers, strict=True)
+        if expected == "200" and name not in NOT_HTML
+    ]
