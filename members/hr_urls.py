@@ -1,4 +1,23 @@
 """HR pages about members, mounted under /hr/."""
 
+from django.urls import path
+
+from . import hr_views
+
 app_name = "hr_members"
-urlpatterns: list = []
+urlpatterns = [
+    path("members/search/", hr_views.competence_search, name="competence_search"),
+    path("members/search/export/", hr_views.competence_export, name="competence_export"),
+    path("members/<int:pk>/", hr_views.member_detail, name="member_detail"),
+    path("jobs/", hr_views.job_list, name="job_list"),
+    path("jobs/new/", hr_views.job_create, name="job_create"),
+    path("jobs/<int:pk>/", hr_views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/edit/", hr_views.job_edit, name="job_edit"),
+    path("jobs/<int:pk>/delete/", hr_views.job_delete, name="job_delete"),
+    path("news/", hr_views.news_list, name="news_list"),
+    path("news/new/", hr_views.news_create, name="news_create"),
+    path("news/<int:pk>/edit/", hr_views.news_edit, name="news_edit"),
+    path("news/<int:pk>/delete/", hr_views.news_delete, name="news_delete"),
+    path("guidelines/", hr_views.guidelines_versions, name="guidelines"),
+    path("audit-log/", hr_views.audit_log, name="audit_log"),
+]

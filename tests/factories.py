@@ -35,3 +35,45 @@ class MemberFactory(factory.django.DjangoModelFactory):
         model = Member
 
     user = factory.SubFactory(UserFactory)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Organisation"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Arbeidsgiver {n} AS")
+
+
+class CompetenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Competence"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Kompetanse {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Job"
+
+    title = factory.Sequence(lambda n: f"Stilling {n}")
+    description = "Vi søker en erfaren kollega."
+    location = "Bergen"
+
+
+class NewsItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.NewsItem"
+
+    title = factory.Sequence(lambda n: f"Nyhet {n}")
+    body = "Dette har skjedd siden sist."
+
+
+class GuidelinesVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.GuidelinesVersion"
+
+    text_nb = "Vi tar vare på hverandre."
+    text_en = "We look after each other."

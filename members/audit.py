@@ -1,0 +1,13 @@
+"""The audit log: every HR look at HR-only fields and every export leaves a line."""
+
+from .models import AuditLog
+
+
+def record(*, actor, action: str, detail: str = "", member_ids=()) -> AuditLog:
+    return AuditLog.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=getattr(actor, "email", "") or "",
+        action=action,
+        detail=detail[:2000],
+        member_ids=sorted({int(pk) for pk in member_ids}),
+    )

@@ -1,0 +1,267 @@
+"""Forms of the member area and of HR's member pages."""
+
+from django import forms
+from django.conf import settings
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .directory import FLAGS, MIN_QUERY_LENGTH
+from .models import GuidelinesVersion, Job, Member, NewsItem, Visibility
+from .photos import process_photo
+from .privacy import FLAG_LABELS, GROUPS
+from .profiles import split_competences
+
+
+def competence_input() -> forms.TextInput:
+    """A text input whose datalist htmx fills with matching competences as one types."""
+    return forms.TextInput(
+        attrs={
+            "list": "competence-options",
+            "autocomplete": "off",
+            "data-hx-get": reverse_lazy("members:competence_options"),
+            "data-hx-trigger": "input changed delay:250ms",
+            "data-hx-target": "#competence-options",
+            "data-hx-swap": "innerHTML",
+        }
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    """The profile and, next to each part, who may see it."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=[("", _("Follow my browser")), *settings.LANGUAGES],
+        required=False,
+    )
+    employer_name = forms.CharField(
+        label=_("Current employer"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "organisation-options", "autocomplete": "off"}),
+    )
+    competence_names = forms.CharField(
+        label=_("Competences"),
+        required=False,
+        max_length=1000,
+        help_text=_("Separate with commas, e.g. “Project management, Python, Offshore wind”."),
+        widget=competence_input(),
+    )
+    photo_upload = forms.ImageField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 5 MB. We crop it square and remove its metadata."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
+    linkedin_url = forms.URLField(
+        label=_("LinkedIn profile"), required=False, max_length=200, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "personal_email",
+            "phone",
+            "title",
+            "location",
+            "linkedin_url",
+            "bio",
+            "languages",
+            "started_year",
+            "left_year",
+            "departments",
+            *FLAGS,
+            "wants_gathering_emails",
+            "wants_news_emails",
+            "wants_job_emails",
+            "in_directory",
+            *(f"{g}_visibility" for g in GROUPS),
+        ]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "languages": _("E.g. “Norwegian, English, German”."),
+            "departments": _("The departments you worked in, separated by commas."),
+            "in_directory": _("Untick to leave the directory: other members will not find you."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.instance.user
+        self.fields["first_name"].initial = user.first_name
+        self.fields["last_name"].initial = user.last_name
+        self.fields["language"].initial = user.language
+        self.fields["employer_name"].initial = (
+            self.instance.employer.name if self.instance.employer_id else ""
+        )
+        if self.instance.pk:
+            self.fields["competence_names"].initial = ", ".join(
+                c.name for c in self.instance.competences.all()
+            )
+        year = timezone.localdate().year
+        for name in ("started_year", "left_year"):
+            self.fields[name].widget = forms.NumberInput(attrs={"min": 1900, "max": year})
+            self.fields[name].min_value = 1900
+            self.fields[name].max_value = year
+        for group in GROUPS:
+            self.fields[f"{group}_visibility"].widget = forms.Select(choices=Visibility.choices)
+
+    def clean_photo_upload(self):
+        upload = self.cleaned_data.get("photo_upload")
+        if not upload:
+            return None
+        return process_photo(upload)
+
+    def clean(self):
+        cleaned = super().clean()
+        started, left = cleaned.get("started_year"), cleaned.get("left_year")
+        if started and left and left < started:
+            self.add_error("left_year", _("You cannot have left before you started."))
+        cleaned["competence_list"] = split_competences(cleaned.get("competence_names", ""))
+        if len(cleaned["competence_list"]) > 30:
+            self.add_error("competence_names", _("At most 30 competences."))
+        return cleaned
+
+    def apply_user_fields(self):
+        user = self.instance.user
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.language = self.cleaned_data["language"]
+
+    @property
+    def employment_changed(self) -> bool:
+        return bool({"employer_name", "title"} & set(self.changed_data))
+
+    def field_groups(self):
+        """(heading, [bound fields], visibility bound field or None) for the template."""
+
+        def f(*names):
+            return [self[n] for n in names]
+
+        def v(group):
+            return self[f"{group}_visibility"]
+
+        return [
+            (_("Name and language"), f("first_name", "last_name", "language"), None),
+            (_("Photo"), f("photo_upload", "remove_photo"), v("photo")),
+            (_("Personal email"), f("personal_email"), v("personal_email")),
+            (_("Phone"), f("phone"), v("phone")),
+            (_("Work"), f("employer_name", "title"), v("work")),
+            (_("Location"), f("location"), v("location")),
+            (_("LinkedIn"), f("linkedin_url"), v("linkedin")),
+            (_("About me"), f("bio"), v("bio")),
+            (_("Competences"), f("competence_names"), v("competences")),
+            (_("Languages"), f("languages"), v("languages")),
+            (_("At the company"), f("started_year", "left_year", "departments"), v("history")),
+            (_("Open to"), f(*FLAGS), v("availability")),
+        ]
+
+
+class DirectorySearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    employer = forms.CharField(label=_("Employer or title"), required=False, max_length=100)
+    competence = forms.CharField(
+        label=_("Competence"),
+        required=False,
+        max_length=80,
+        widget=competence_input(),
+    )
+    department = forms.CharField(label=_("Department"), required=False, max_length=100)
+    location = forms.CharField(label=_("Location"), required=False, max_length=100)
+    year = forms.IntegerField(
+        label=_("At the company in"), required=False, min_value=1900, max_value=2100
+    )
+    flag = forms.ChoiceField(
+        label=_("Open to"),
+        required=False,
+        choices=[("", _("Anything")), *((f, FLAG_LABELS[f]) for f in FLAGS)],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("q", "employer", "competence", "department", "location"):
+            value = " ".join((cleaned.get(name) or "").split())
+            if value and len(value) < MIN_QUERY_LENGTH:
+                self.add_error(
+                    name,
+                    _("Type at least %(count)d characters to search.")
+                    % {"count": MIN_QUERY_LENGTH},
+                )
+            cleaned[name] = value
+        return cleaned
+
+
+class CompetenceSearchForm(forms.Form):
+    competence = forms.CharField(
+        label=_("Competence"),
+        max_length=80,
+        widget=competence_input(),
+    )
+    open_to_returning = forms.BooleanField(
+        label=_("Only members open to returning"), required=False, initial=True
+    )
+
+    def clean_competence(self):
+        value = " ".join(self.cleaned_data["competence"].split())
+        if len(value) < MIN_QUERY_LENGTH:
+            raise forms.ValidationError(
+                _("Type at least %(count)d characters to search.") % {"count": MIN_QUERY_LENGTH}
+            )
+        return value
+
+
+class JobForm(forms.ModelForm):
+    link = forms.URLField(
+        label=_("Link to the advertisement"), required=False, max_length=200, assume_scheme="https"
+    )
+    competence_names = forms.CharField(
+        label=_("Competences"),
+        required=False,
+        max_length=1000,
+        help_text=_("Members with these competences who are open to returning hear about it."),
+        widget=competence_input(),
+    )
+
+    class Meta:
+        model = Job
+        fields = ["title", "description", "location", "link", "deadline"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["competence_names"].initial = ", ".join(
+                c.name for c in self.instance.competences.all()
+            )
+
+    def clean_competence_names(self):
+        return split_competences(self.cleaned_data.get("competence_names", ""))
+
+
+class NewsForm(forms.ModelForm):
+    class Meta:
+        model = NewsItem
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+
+class GuidelinesForm(forms.ModelForm):
+    class Meta:
+        model = GuidelinesVersion
+        fields = ["text_nb", "text_en"]
+        widgets = {
+            "text_nb": forms.Textarea(attrs={"rows": 14}),
+            "text_en": forms.Textarea(attrs={"rows": 14}),
+        }
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my profile and personal data are erased for good."),
+    )

@@ -1,0 +1,179 @@
+"""What of a profile a viewer may see: the one place every page, search and export asks.
+
+A member sets a visibility per group of fields: all members, HR only, or only
+me. The member always sees everything of their own; HR sees what is for all
+members or for HR; another member sees what is for all members, and nothing at
+all of someone who left the directory.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .access import is_member, is_staff_user
+from .models import Member, Visibility
+
+# Visibility group -> the fields it covers. Each group has a `<group>_visibility` column.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "photo": ("photo",),
+    "personal_email": ("personal_email",),
+    "phone": ("phone",),
+    "work": ("employer", "title"),
+    "location": ("location",),
+    "linkedin": ("linkedin_url",),
+    "bio": ("bio",),
+    "competences": ("competences",),
+    "languages": ("languages",),
+    "history": ("started_year", "left_year", "departments"),
+    "availability": (
+        "open_to_returning",
+        "open_to_projects",
+        "open_to_speaking",
+        "open_to_hosting",
+        "open_to_mentoring",
+    ),
+}
+
+FLAG_LABELS = {
+    "open_to_returning": _("Open to returning"),
+    "open_to_projects": _("Open to project work"),
+    "open_to_speaking": _("Open to speaking"),
+    "open_to_hosting": _("Open to hosting a gathering"),
+    "open_to_mentoring": _("Open to mentoring"),
+}
+
+ALL_LEVELS = frozenset(Visibility.values)
+STAFF_LEVELS = frozenset({Visibility.MEMBERS, Visibility.HR})
+MEMBER_LEVELS = frozenset({Visibility.MEMBERS})
+
+
+def levels_for(viewer) -> frozenset[str]:
+    """The visibility levels a viewer may see of *another* member's profile."""
+    if is_staff_user(viewer):
+        return STAFF_LEVELS
+    if is_member(viewer):
+        return MEMBER_LEVELS
+    return frozenset()
+
+
+def can_view_profile(*, member: Member, viewer) -> bool:
+    if member.user_id == getattr(viewer, "pk", None):
+        return True
+    if not member.user.is_active:
+        return False
+    if is_staff_user(viewer):
+        return True
+    return is_member(viewer) and member.in_directory
+
+
+def visible_groups(*, member: Member, viewer) -> frozenset[str]:
+    """The visibility groups of `member` that `viewer` may see."""
+    if member.user_id == getattr(viewer, "pk", None):
+        return frozenset(GROUPS)
+    if not can_view_profile(member=member, viewer=viewer):
+        return frozenset()
+    levels = levels_for(viewer)
+    return frozenset(g for g in GROUPS if getattr(member, f"{g}_visibility") in levels)
+
+
+def hr_only_groups_shown(*, member: Member, viewer) -> frozenset[str]:
+    """Groups shown to `viewer` only because they are HR: these views are audit-logged."""
+    if member.user_id == getattr(viewer, "pk", None) or not is_staff_user(viewer):
+        return frozenset()
+    return frozenset(
+        g
+        for g in visible_groups(member=member, viewer=viewer)
+        if getattr(member, f"{g}_visibility") == Visibility.HR
+    )
+
+
+def visible_q(group: str, viewer) -> Q:
+    """A filter on members whose `group` the viewer may see (for searches)."""
+    levels = levels_for(viewer)
+    own = Q(user_id=viewer.pk) if getattr(viewer, "pk", None) else Q(pk__in=[])
+    return own | Q(**{f"{group}_visibility__in": sorted(levels)})
+
+
+@dataclass
+class ProfileView:
+    """A profile as one viewer may see it. Templates and exports get only this."""
+
+    pk: int
+    name: str
+    groups: frozenset[str]
+    photo_url: str = ""
+    personal_email: str = ""
+    phone: str = ""
+    employer: str = ""
+    title: str = ""
+    location: str = ""
+    linkedin_url: str = ""
+    bio: str = ""
+    competences: list[str] = field(default_factory=list)
+    languages: str = ""
+    started_year: int | None = None
+    left_year: int | None = None
+    departments: str = ""
+    flags: list[str] = field(default_factory=list)
+    hr_only: frozenset[str] = frozenset()
+
+    @property
+    def period(self) -> str:
+        if self.started_year and self.left_year:
+            return f"{self.started_year}–{self.left_year}"
+        return str(self.started_year or self.left_year or "")
+
+
+def visible_profile(*, member: Member, viewer) -> ProfileView:
+    """Shape `member` for `viewer`. Uses only prefetched data: no queries if the
+    caller selected `user` and `employer` and prefetched `competences`."""
+    groups = visible_groups(member=member, viewer=viewer)
+    view = ProfileView(
+        pk=member.pk,
+        name=member.user.get_full_name() or _("Member"),
+        groups=groups,
+        hr_only=hr_only_groups_shown(member=member, viewer=viewer),
+    )
+    if "photo" in groups and member.photo:
+        view.photo_url = reverse("members:photo", kwargs={"pk": member.pk})
+    if "personal_email" in groups:
+        view.personal_email = member.personal_email
+    if "phone" in groups:
+        view.phone = member.phone
+    if "work" in groups:
+        view.employer = member.employer.name if member.employer_id else ""
+        view.title = member.title
+    if "location" in groups:
+        view.location = member.location
+    if "linkedin" in groups:
+        view.linkedin_url = member.linkedin_url
+    if "bio" in groups:
+        view.bio = member.bio
+    if "competences" in groups:
+        view.competences = [c.name for c in member.competences.all()]
+    if "languages" in groups:
+        view.languages = member.languages
+    if "history" in groups:
+        view.started_year = member.started_year
+        view.left_year = member.left_year
+        view.departments = member.departments
+    if "availability" in groups:
+        view.flags = [str(label) for f, label in FLAG_LABELS.items() if getattr(member, f)]
+    return view
+
+
+def directory_search_text(*, member: Member) -> str:
+    """What any member may find `member` by: the name and the fields shown to all members."""
+    parts = [member.user.first_name, member.user.last_name]
+    shown = {g for g in GROUPS if getattr(member, f"{g}_visibility") == Visibility.MEMBERS}
+    if "work" in shown:
+        parts += [member.employer.name if member.employer_id else "", member.title]
+    if "location" in shown:
+        parts.append(member.location)
+    if "competences" in shown:
+        parts += [c.name for c in member.competences.all()]
+    if "history" in shown:
+        parts.append(member.departments)
+    return " ".join(" ".join(p.split()) for p in parts if p).lower()

@@ -1,0 +1,90 @@
+"""The directory: search by what members share, refused short queries, flat query counts."""
+
+import pytest
+from django.urls import reverse
+
+from members.models import Visibility
+
+from .factories import profile_member
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response):
+    return [p.name for p in response.context["page"].profiles]
+
+
+def search(client, **params):
+    return client.get(reverse("members:directory"), params)
+
+
+def test_search_finds_by_name_employer_and_competence(member_client):
+    profile_member(
+        user__first_name="Kari",
+        user__last_name="Bakken",
+        employer="Aker Solutions",
+        competences=["Havvind"],
+    )
+    profile_member(user__first_name="Ola", user__last_name="Nordmann")
+
+    assert names(search(member_client, q="bakken")) == ["Kari Bakken"]
+    assert names(search(member_client, q="aker sol")) == ["Kari Bakken"]
+    assert names(search(member_client, q="havvind")) == ["Kari Bakken"]
+
+
+def test_search_does_not_find_by_fields_shared_with_hr_only(member_client):
+    profile_member(
+        user__first_name="Kari", employer="Hemmelig Arbeidsgiver", work_visibility=Visibility.HR
+    )
+
+    assert names(search(member_client, q="hemmelig")) == []
+    assert names(search(member_client, employer="hemmelig")) == []
+
+
+def test_search_leaves_out_members_who_left_the_directory(member_client):
+    profile_member(user__last_name="Usynlig", in_directory=False)
+
+    assert names(search(member_client, q="usynlig")) == []
+
+
+def test_filters_combine(member_client):
+    profile_member(
+        user__first_name="Kari",
+        user__last_name="A",
+        competences=["Python"],
+        location="Bergen",
+        started_year=2005,
+        left_year=2015,
+        departments="Boring",
+    )
+    profile_member(
+        user__first_name="Ola", user__last_name="B", competences=["Python"], location="Oslo"
+    )
+
+    response = search(
+        member_client, competence="python", location="berg", year="2010", department="bor"
+    )
+
+    assert names(response) == ["Kari A"]
+
+
+def test_short_query_is_refused_politely(member_client):
+    response = search(member_client, q="ab")
+
+    assert response.status_code == 200
+    assert response.context["page"] is None
+    assert response.context["form"].errors["q"]
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_directory_query_count_does_not_grow_with_page_size(
+    member_client, django_assert_num_queries, count
+):
+    for i in range(count):
+        profile_member(employer=f"Firma {i % 3}", competences=["Python", f"K{i}"])
+
+    # session, user, member check, member for the gate, guidelines, count, page, competences
+    with django_assert_num_queries(8):
+        response = search(member_client, q="python")
+
+    assert len(response.context["page"].profiles) == min(count, 24)
