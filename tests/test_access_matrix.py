@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from .factories import JobFactory, NewsItemFactory
+from .invitations.factories import LeaverFactory, RegisterImportFactory
 
 # url name: (anonymous, member, staff)
 MATRIX = {
@@ -101,6 +102,16 @@ MATRIX = {
         "302:/accounts/reauthenticate/",
     ),
     "mfa_download_recovery_codes": ("login", "404", "404"),
+    # invitations: the leavers register and its import (HR)
+    "hr_invitations:register": ("login", "403", "200"),
+    "hr_invitations:leaver_detail": ("login", "403", "200"),
+    "hr_invitations:segments": ("login", "403", "200"),
+    "hr_invitations:segment_create": ("login", "403", "405"),
+    "hr_invitations:import_start": ("login", "403", "200"),
+    "hr_invitations:import_detail": ("login", "403", "200"),
+    "hr_invitations:import_progress": ("login", "403", "200"),
+    # The error rows download exists only for an import with errors.
+    "hr_invitations:import_errors": ("login", "403", "404"),
 }
 
 # Arguments for URLs that take them: a dict, or a function of the `world`
@@ -108,6 +119,10 @@ MATRIX = {
 KWARGS = {
     "account_confirm_email": {"key": "not-a-real-key"},
     "account_reset_password_from_key": {"uidb36": "1z", "key": "not-a-real-key"},
+    "hr_invitations:leaver_detail": lambda w: {"pk": LeaverFactory().pk},
+    "hr_invitations:import_detail": lambda w: {"pk": RegisterImportFactory().pk},
+    "hr_invitations:import_progress": lambda w: {"pk": RegisterImportFactory().pk},
+    "hr_invitations:import_errors": lambda w: {"pk": RegisterImportFactory().pk},
     "members:profile": lambda w: {"pk": w["member_user"].member.pk},
     "members:photo": lambda w: {"pk": w["member_user"].member.pk},
     "members:job_detail": lambda w: {"pk": JobFactory().pk},

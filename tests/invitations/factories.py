@@ -5,6 +5,7 @@ from pathlib import Path
 
 import factory
 
+from invitations.imports import guess_mapping
 from invitations.models import Leaver, RegisterImport, Segment
 
 
@@ -28,6 +29,8 @@ class RegisterImportFactory(factory.django.DjangoModelFactory):
         model = RegisterImport
 
     file_name = "register.csv"
+    headers = factory.LazyFunction(lambda: list(HEADER))
+    mapping = factory.LazyFunction(lambda: guess_mapping(HEADER))
 
 
 class SegmentFactory(factory.django.DjangoModelFactory):
