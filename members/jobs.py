@@ -11,9 +11,10 @@ from .models import Competence, Job, JobInterest, Member
 DIGEST_INTERVAL = timedelta(days=7)
 
 
-def open_jobs() -> QuerySet[Job]:
-    today = timezone.localdate()
-    return Job.objects.filter(published_at__lte=timezone.now()).filter(
+def open_jobs(*, now=None) -> QuerySet[Job]:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    return Job.objects.filter(published_at__lte=now).filter(
         Q(deadline__isnull=True) | Q(deadline__gte=today)
     )
 
@@ -58,7 +59,7 @@ def members_due_job_digest(*, now=None) -> list[tuple[Member, list[Job]]]:
 
     A member is due when they are open to returning, want job emails, had no
     digest in the last week, and an open job matching their competences was
-    published since their last digest (or since they joined). Call
+    published since their last digest (any open match for a first digest). Call
     `mark_job_digest_sent` in the same transaction that writes the outbox row.
     """
     now = now or timezone.now()
@@ -74,15 +75,16 @@ def members_due_job_digest(*, now=None) -> list[tuple[Member, list[Job]]]:
         .select_related("user")
         .prefetch_related("competences")
     )
-    jobs = list(open_jobs().filter(published_at__lte=now).prefetch_related("competences"))
+    jobs = list(open_jobs(now=now).prefetch_related("competences"))
     due = []
     for member in members.filter(competences__jobs__in=[j.pk for j in jobs]).distinct():
-        since = member.last_job_digest_at or member.joined_at
+        since = member.last_job_digest_at
         slugs = {c.slug for c in member.competences.all()}
         matched = [
             job
             for job in jobs
-            if job.published_at > since and slugs & {c.slug for c in job.competences.all()}
+            if (since is None or job.published_at > since)
+            and slugs & {c.slug for c in job.competences.all()}
         ]
         if matched:
             due.append((member, matched))

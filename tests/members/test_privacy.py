@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import reverse
 
 from members.models import Visibility
@@ -97,7 +98,9 @@ def test_photo_hidden_from_members_is_not_served(member_client, settings, tmp_pa
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 
-def test_stored_xss_in_every_free_text_field_renders_inert(member_client, staff_client):
+def test_stored_xss_in_every_free_text_field_renders_inert(member_client, staff_user):
+    staff_client = Client()
+    staff_client.force_login(staff_user)
     other = profile_member(
         user__first_name=XSS,
         user__last_name=XSS,
