@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class InvitationsConfig(AppConfig):
     name = "invitations"
     verbose_name = _("Invitations")
+
+    def ready(self):
+        from members import signals
+
+        from . import receivers
+
+        signals.member_erased.connect(
+            receivers.suppress_erased_email, dispatch_uid="invitations.suppress_erased_email"
+        )
+        signals.collect_member_data.connect(
+            receivers.register_data_of_member, dispatch_uid="invitations.register_data_of_member"
+        )
