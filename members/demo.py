@@ -1,9 +1,15 @@
-"""Demo data for the member side: the coordinator and a few members."""
+"""Demo data for the member side: the coordinator, members with varied profiles
+and privacy, employers, competences, jobs, news and the guidelines."""
+
+import random
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Member, User
+from .models import GuidelinesAcceptance, GuidelinesVersion, Job, Member, NewsItem, User, Visibility
+from .profiles import competences_for_names, organisation_for_name, refresh_search_text
 
 DEMO_PASSWORD = "alumni-demo-2026"  # noqa: S105 - the public demo login, printed by seed_demo
 COORDINATOR_EMAIL = "hr@fjordvik.example"
@@ -39,13 +45,214 @@ def _ensure_user(email, *, first_name, last_name, language="nb", is_staff=False)
     return user
 
 
+EMPLOYERS = [
+    ("Equinor ASA", "Stavanger"),
+    ("Aker Solutions", "Fornebu"),
+    ("Statkraft", "Oslo"),
+    ("DNV", "Høvik"),
+    ("Bouvet", "Bergen"),
+    ("Norconsult", "Sandvika"),
+    ("Havila Kystruten", "Fosnavåg"),
+    ("Ørsted", "Oslo"),
+]
+COMPETENCES = [
+    "Prosjektledelse",
+    "Havvind",
+    "Boring og brønn",
+    "Geologi",
+    "Python",
+    "Dataanalyse",
+    "HMS",
+    "Kontraktsforhandling",
+    "Subsea",
+    "Regnskap",
+    "Rekruttering",
+    "Elektro",
+    "Maskinlæring",
+    "Innkjøp",
+]
+DEPARTMENTS = ["Boring", "Drift", "Prosjekt", "Økonomi", "HR", "IT", "Geofag", "HMS"]
+TITLES = [
+    "Prosjektleder",
+    "Seniorrådgiver",
+    "Daglig leder",
+    "Fagsjef",
+    "Ingeniør",
+    "Konsulent",
+    "Avdelingsleder",
+]
+PLACES = ["Bergen", "Stavanger", "Oslo", "Trondheim", "Haugesund", "Tromsø", "Sandnes"]
+EXTRA_FIRST = ["Nora", "Emil", "Sofie", "Jakob", "Ingvild", "Magnus", "Sigrid", "Lars", "Hedda"]
+EXTRA_LAST = ["Berg", "Haugen", "Dahl", "Moen", "Solberg", "Eide", "Lund", "Vik", "Foss"]
+
+JOBS = [
+    (
+        "Senior prosjektleder havvind",
+        "Vi bygger opp porteføljen innen havvind og trenger erfarne prosjektledere.",
+        "Bergen",
+        ["Prosjektledelse", "Havvind"],
+        45,
+    ),
+    (
+        "Boreingeniør",
+        "Ny lisens i Nordsjøen. Er du en av dem som savner boredekket?",
+        "Stavanger",
+        ["Boring og brønn", "HMS"],
+        30,
+    ),
+    (
+        "Dataanalytiker",
+        "Hjelp oss å bruke data fra produksjonen bedre.",
+        "Oslo",
+        ["Python", "Dataanalyse", "Maskinlæring"],
+        None,
+    ),
+]
+NEWS = [
+    (
+        "Ny administrerende direktør",
+        "Styret har ansatt Marit Sande som ny administrerende direktør fra 1. januar.",
+        2,
+    ),
+    (
+        "Vi åpner kontor i Tromsø",
+        "Fra våren har vi et lite kontor i Tromsø for arbeidet i Barentshavet.",
+        12,
+    ),
+    (
+        "Rekordår for havvindprosjektene",
+        "Tre nye prosjekter er vedtatt siden sist vi møttes. Vi forteller mer på neste samling.",
+        30,
+    ),
+]
+GUIDELINES_NB = """Fjordvik Alumni er nettverket for alle som har jobbet i Fjordvik Energi.
+
+Formål: Vi holder kontakten, deler kunnskap og hjelper hverandre videre i arbeidslivet.
+
+Retningslinjer:
+- Vis respekt for hverandre, på samlinger og i katalogen.
+- Del ikke andres kontaktopplysninger utenfor nettverket.
+- Nettverket er ikke en salgskanal: ta kontakt med omtanke.
+- Du bestemmer selv hva andre medlemmer ser av profilen din."""
+GUIDELINES_EN = """Fjordvik Alumni is the network for everyone who has worked at Fjordvik Energi.
+
+Purpose: we keep in touch, share knowledge and help each other along in working life.
+
+Guidelines:
+- Treat each other with respect, at gatherings and in the directory.
+- Do not share other members' contact details outside the network.
+- The network is not a sales channel: get in touch thoughtfully.
+- You decide what other members see of your profile."""
+
+
+def _profile(member, rng, index):
+    """A varied, deterministic profile: some members share much, some little."""
+    employer, city = EMPLOYERS[index % len(EMPLOYERS)]
+    started = 1995 + rng.randrange(20)
+    member.title = rng.choice(TITLES)
+    member.location = rng.choice(PLACES)
+    member.started_year = started
+    member.left_year = min(started + 2 + rng.randrange(12), 2025)
+    member.departments = ", ".join(rng.sample(DEPARTMENTS, 1 + rng.randrange(2)))
+    member.languages = rng.choice(["Norsk, engelsk", "Norsk, engelsk, tysk", "Norsk"])
+    member.bio = rng.choice(
+        [
+            "Savner kaffen i 4. etasje og folkene rundt den.",
+            "Jobber med det grønne skiftet, gjerne i samarbeid med gamle kolleger.",
+            "Tar gjerne en prat om karriere og mentorskap.",
+            "",
+        ]
+    )
+    member.phone = f"+47 9{rng.randrange(10_000_000):07d}"
+    member.open_to_returning = rng.random() < 0.4
+    member.open_to_projects = rng.random() < 0.4
+    member.open_to_speaking = rng.random() < 0.3
+    member.open_to_hosting = rng.random() < 0.2
+    member.open_to_mentoring = rng.random() < 0.3
+    # Privacy varies: most keep the defaults, some share more, some hide.
+    style = index % 4
+    if style == 1:
+        member.phone_visibility = Visibility.MEMBERS
+        member.availability_visibility = Visibility.MEMBERS
+    elif style == 2:
+        member.work_visibility = Visibility.HR
+        member.location_visibility = Visibility.HIDDEN
+    elif style == 3 and index % 8 == 7:
+        member.in_directory = False
+    member.employer = organisation_for_name(name=employer)
+    if member.employer.city != city:
+        member.employer.city = city
+        member.employer.save(update_fields=["city"])
+    member.employment_confirmed_at = member.joined_at
+    member.save()
+    member.competences.set(
+        competences_for_names(names=rng.sample(COMPETENCES, 2 + rng.randrange(3)))
+    )
+    refresh_search_text(member=member)
+
+
 @transaction.atomic
 def seed(stdout) -> None:
-    _ensure_user(COORDINATOR_EMAIL, first_name="Hanne", last_name="Koordinator", is_staff=True)
-    for first_name, last_name, email, language in DEMO_MEMBERS:
+    rng = random.Random(2026)
+    now = timezone.now()
+    coordinator = _ensure_user(
+        COORDINATOR_EMAIL, first_name="Hanne", last_name="Koordinator", is_staff=True
+    )
+    people = [(f, last, e, lang) for f, last, e, lang in DEMO_MEMBERS]
+    for i in range(24):
+        first, last = EXTRA_FIRST[i % len(EXTRA_FIRST)], EXTRA_LAST[(i * 5) % len(EXTRA_LAST)]
+        email = f"{first}.{last}{i}@epost.example".lower()
+        people.append((first, last, email, "nb"))
+    members = []
+    for first_name, last_name, email, language in people:
         user = _ensure_user(email, first_name=first_name, last_name=last_name, language=language)
-        Member.objects.get_or_create(user=user)
-    stdout.write(f"Members: {Member.objects.count()}")
+        member, _created = Member.objects.get_or_create(user=user)
+        members.append(member)
+    for index, member in enumerate(members):
+        _profile(member, rng, index)
+    # The first demo login shares a full profile and is open to returning.
+    ingrid = members[0]
+    ingrid.open_to_returning = True
+    # Her employer was last confirmed over a year ago: the home page asks again.
+    ingrid.employment_confirmed_at = ingrid.joined_at - timedelta(days=400)
+    ingrid.save(update_fields=["open_to_returning", "employment_confirmed_at"])
+
+    version = GuidelinesVersion.objects.order_by("published_at").first()
+    if version is None:
+        version = GuidelinesVersion.objects.create(
+            text_nb=GUIDELINES_NB,
+            text_en=GUIDELINES_EN,
+            published_at=now - timedelta(days=60),
+            published_by=coordinator,
+        )
+    for member in members:
+        GuidelinesAcceptance.objects.get_or_create(member=member, version=version)
+
+    for title, description, location, competences, deadline_days in JOBS:
+        job, created = Job.objects.get_or_create(
+            title=title,
+            defaults={
+                "description": description,
+                "location": location,
+                "deadline": (now + timedelta(days=deadline_days)).date() if deadline_days else None,
+                "created_by": coordinator,
+            },
+        )
+        if created:
+            job.competences.set(competences_for_names(names=competences))
+    for title, body, days_ago in NEWS:
+        NewsItem.objects.get_or_create(
+            title=title,
+            defaults={
+                "body": body,
+                "published_at": now - timedelta(days=days_ago),
+                "created_by": coordinator,
+            },
+        )
+    stdout.write(
+        f"Members: {Member.objects.count()}, jobs: {Job.objects.count()}, "
+        f"news: {NewsItem.objects.count()}"
+    )
 
 
 def describe_logins() -> list[str]:
