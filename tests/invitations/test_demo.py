@@ -1,0 +1,29 @@
+"""The demo register: a few hundred leavers, the members linked, some suppressed; seeding twice changes nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from invitations.models import Leaver, LeaverChange, RegisterImport, Segment, Suppression
+from members.models import Member
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_seed_demo_builds_the_register_once():
+    call_command("seed_demo", stdout=io.StringIO())
+    snapshot = list(Leaver.objects.order_by("pk").values())
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert list(Leaver.objects.order_by("pk").values()) == snapshot
+    assert len(snapshot) >= 300
+    assert Leaver.objects.filter(member__isnull=False).count() == Member.objects.count()
+    assert (
+        Leaver.objects.filter(status=Leaver.Status.SUPPRESSED).count()
+        == Suppression.objects.count()
+        > 0
+    )
+    assert (RegisterImport.objects.count(), Segment.objects.count()) == (1, 1)
+    assert LeaverChange.objects.count() == len(snapshot)
