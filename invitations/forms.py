@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .imports import FIELDS, REASON, mapping_problems
 from .models import Leaver
@@ -86,7 +87,7 @@ class RegisterFilterForm(forms.Form):
         label=_("Left to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     department = forms.ChoiceField(label=_("Department"), required=False)
-    location = forms.ChoiceField(label=_("Location"), required=False)
+    location = forms.ChoiceField(label=pgettext_lazy("workplace", "Location"), required=False)
     title = forms.ChoiceField(label=_("Job title"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *Leaver.Status.choices]

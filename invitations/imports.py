@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .models import (
     ColumnMapping,
@@ -52,7 +52,7 @@ FIELDS = {
     "title": gettext_lazy("Job title"),
     "hired_on": gettext_lazy("Hired"),
     "left_on": gettext_lazy("Left"),
-    "location": gettext_lazy("Location"),
+    "location": pgettext_lazy("workplace", "Location"),
 }
 DATE_FIELDS = ("hired_on", "left_on")
 IDENTITY_FIELDS = ("employee_number", "email")

@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from members.access import staff_required
 
 from .forms import MappingForm, RegisterFilterForm, SegmentForm, UploadForm
-from .imports import FIELDS, current_progress, preview_import, request_commit, start_import
+from .imports import FIELDS, REASON, current_progress, preview_import, request_commit, start_import
 from .models import Leaver, LeaverChange, RegisterImport, Segment
 from .register import DEFAULT_SORT, FILTER_KEYS, SORTS, create_segment, filter_leavers, sort_leavers
 from .register_files import FileUnreadable
@@ -187,7 +187,7 @@ def _preview_step(request, register_import):
         "sample": _labelled_sample(report.get("sample", [])),
         "notes": report.get("notes", []),
         "mapped": [
-            (header, FIELDS.get(name))
+            (header, FIELDS.get(name), name == REASON)
             for header, name in zip(register_import.headers, register_import.mapping, strict=False)
         ],
     }
