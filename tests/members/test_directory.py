@@ -88,3 +88,27 @@ def test_directory_query_count_does_not_grow_with_page_size(
         response = search(member_client, q="python")
 
     assert len(response.context["page"].profiles) == min(count, 24)
+
+
+@pytest.mark.postgres
+def test_postgres_search_finds_whole_words_and_near_spellings(member_client):
+    profile_member(user__first_name="Kari", user__last_name="Nordmann", competences=["Havvind"])
+
+    assert names(search(member_client, q="havvind kari")) == ["Kari Nordmann"]
+    assert names(search(member_client, q="nordman")) == ["Kari Nordmann"]
+    assert names(search(member_client, q="nordmannn")) == ["Kari Nordmann"]
+
+
+@pytest.mark.postgres
+def test_postgres_search_uses_the_gin_indexes():
+    from django.db import connection
+
+    from members.directory import text_match
+    from members.models import Member
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Member.objects.filter(text_match("havvind")).order_by().explain()
+
+    assert "member_search_trgm" in plan
+    assert "member_search_fts" in plan

@@ -109,7 +109,6 @@ def test_stored_xss_in_every_free_text_field_renders_inert(member_client, staff_
         bio=XSS,
         languages=XSS,
         departments=XSS,
-        phone=XSS,
         employer=XSS,
         competences=[XSS],
         history_visibility=Visibility.MEMBERS,
