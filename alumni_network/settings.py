@@ -245,6 +245,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_MAX_COUNTDOW
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "alumni_network.record_heartbeat", "schedule": 60.0},
+    # Drains what on_commit missed (broker down, worker killed) and hands back stuck rows.
+    "outbox-sweep": {"task": "invitations.sweep_outbox", "schedule": 60.0},
 }
 
 # django-csp 4: a strict policy; no inline script or style anywhere.

@@ -9,7 +9,9 @@ class InvitationsConfig(AppConfig):
     def ready(self):
         from members import signals
 
-        from . import receivers
+        from . import emails, receivers, tracking  # noqa: F401 - tracking connects the ESP webhook receiver
+
+        emails.register_kinds()
 
         signals.member_erased.connect(
             receivers.suppress_erased_email, dispatch_uid="invitations.suppress_erased_email"

@@ -260,3 +260,6 @@ class Suppression(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} {self.email_hash[:12]}…"
+
+
+from .outbox import OutboxEmail, ProcessedWebhookEvent  # noqa: E402,F401 - models of the outbox

@@ -21,3 +21,6 @@ def commit_register_import(*, register_import_id: int) -> None:
         )
         return
     commit_import(register_import=register_import)
+
+
+from .sending import drain_outbox, sweep_outbox  # noqa: E402,F401 - registers the outbox tasks

@@ -1,4 +1,35 @@
-"""Public and member pages of invitations, mounted at the site root."""
+"""Public pages of invitations (links in emails, ESP webhooks), mounted at the site root."""
+
+from anymail.webhooks.amazon_ses import AmazonSESTrackingWebhookView
+from anymail.webhooks.brevo import BrevoTrackingWebhookView
+from anymail.webhooks.mailgun import MailgunTrackingWebhookView
+from anymail.webhooks.postmark import PostmarkTrackingWebhookView
+from django.urls import path
+
+from . import mail_views
 
 app_name = "invitations"
-urlpatterns: list = []
+urlpatterns = [
+    path("unsubscribe/<str:token>/", mail_views.unsubscribe_view, name="unsubscribe"),
+    # Bounce and complaint webhooks, behind ANYMAIL_WEBHOOK_SECRET basic auth.
+    path(
+        "webhooks/mailgun/tracking/",
+        mail_views.tracking_webhook(MailgunTrackingWebhookView),
+        name="mailgun_tracking",
+    ),
+    path(
+        "webhooks/postmark/tracking/",
+        mail_views.tracking_webhook(PostmarkTrackingWebhookView),
+        name="postmark_tracking",
+    ),
+    path(
+        "webhooks/amazon-ses/tracking/",
+        mail_views.tracking_webhook(AmazonSESTrackingWebhookView),
+        name="amazon_ses_tracking",
+    ),
+    path(
+        "webhooks/brevo/tracking/",
+        mail_views.tracking_webhook(BrevoTrackingWebhookView),
+        name="brevo_tracking",
+    ),
+]

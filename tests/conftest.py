@@ -108,3 +108,17 @@ def staff_client(client, staff_user):
 def world(db):
     """One person per role, for tests that visit pages as each of them."""
     return {"member_user": MemberFactory().user, "staff_user": StaffFactory()}
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """Email goes over real SMTP to a loopback sink for the length of the test."""
+    from .mail_sink import SmtpSink
+
+    with SmtpSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = sink.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield sink

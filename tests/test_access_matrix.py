@@ -23,6 +23,12 @@ MATRIX = {
     "set_language": ("405", "405", "405"),
     "members:home": ("login", "200", "200"),
     "hr_dashboard": ("login", "403", "200"),
+    "invitations:unsubscribe": ("200", "200", "200"),
+    # ESP webhooks exist only once ANYMAIL_WEBHOOK_SECRET is set.
+    "invitations:mailgun_tracking": ("404", "404", "404"),
+    "invitations:postmark_tracking": ("404", "404", "404"),
+    "invitations:amazon_ses_tracking": ("404", "404", "404"),
+    "invitations:brevo_tracking": ("404", "404", "404"),
     # members: the member area (HR staff have no member profile of their own)
     "members:profile_edit": ("login", "200", "404"),
     "members:employment_confirm": ("login", "405", "405"),
@@ -114,9 +120,19 @@ MATRIX = {
     "hr_invitations:import_errors": ("login", "403", "404"),
 }
 
+
+def _unsubscribe_kwargs(world):
+    from invitations.outbox import OutboxEmail
+    from invitations.sending import unsubscribe_token
+
+    row = OutboxEmail.objects.create(kind="hr_message", to_email="kari@example.org", language="nb")
+    return {"token": unsubscribe_token(row)}
+
+
 # Arguments for URLs that take them: a dict, or a function of the `world`
 # fixture's dict (member_user, staff_user) that creates what it needs.
 KWARGS = {
+    "invitations:unsubscribe": _unsubscribe_kwargs,
     "account_confirm_email": {"key": "not-a-real-key"},
     "account_reset_password_from_key": {"uidb36": "1z", "key": "not-a-real-key"},
     "hr_invitations:leaver_detail": lambda w: {"pk": LeaverFactory().pk},

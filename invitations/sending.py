@@ -1,0 +1,340 @@
+"""One road for every email: queue a row, drain it in the background, send it once.
+
+Apps register the kinds of email they send (`register_email_kind`) and queue
+them with `queue_email` inside the transaction that causes them. A drain task
+claims due rows in batches with `SELECT ... FOR UPDATE SKIP LOCKED`, renders
+each in its recipient's language and sends the batch over one connection. A
+beat sweep drains what was missed and hands back rows stuck in `sending`.
+"""
+
+import logging
+import smtplib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import make_msgid
+
+import css_inline
+from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
+from celery import shared_task
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import email_hash
+from .outbox import OutboxEmail
+from .suppression import suppressed_hashes
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "invitations.unsubscribe"
+MAX_ATTEMPTS = 8
+BASE_BACKOFF_SECONDS = 60
+SENDING_TIMEOUT = timedelta(minutes=10)
+
+
+def max_backoff_seconds() -> int:
+    # A retry delay beyond the broker's visibility timeout would let Redis
+    # hand a countdown task to a second worker; stay well inside it.
+    return min(1800, settings.CELERY_MAX_COUNTDOWN)
+
+
+@dataclass(frozen=True)
+class EmailContent:
+    context: dict
+    attachments: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EmailKind:
+    name: str
+    template: str
+    bulk: bool
+    build: Callable[[OutboxEmail], EmailContent]
+
+
+EMAIL_KINDS: dict[str, EmailKind] = {}
+
+
+def register_email_kind(kind: EmailKind) -> None:
+    EMAIL_KINDS[kind.name] = kind
+
+
+def queue_email(
+    *,
+    kind: str,
+    to: str,
+    language: str,
+    refers_to=None,
+    data: dict | None = None,
+    dedupe_key: str | None = None,
+    reply_to: str = "",
+) -> OutboxEmail:
+    """Write one email to the outbox; the drain runs after the transaction commits.
+
+    Queueing twice with the same dedupe_key returns the first row.
+    """
+    email_kind = EMAIL_KINDS[kind]
+    if dedupe_key and (existing := OutboxEmail.objects.filter(dedupe_key=dedupe_key).first()):
+        return existing
+    row = OutboxEmail(
+        kind=kind,
+        to_email=to.strip(),
+        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        bulk=email_kind.bulk,
+        refers_to=refers_to,
+        data=data or {},
+        dedupe_key=dedupe_key,
+        reply_to=reply_to,
+    )
+    if email_kind.bulk and suppressed_hashes([email_hash(row.to_email)]):
+        row.status = OutboxEmail.Status.SUPPRESSED
+    row.save()
+    if row.status == OutboxEmail.Status.QUEUED:
+        schedule_drain()
+    return row
+
+
+def schedule_drain(*, parallel: int = 1) -> None:
+    """Queue drain tasks once the current transaction commits (once per transaction)."""
+    if parallel == 1 and any(
+        callback is _dispatch_one_drain for _sids, callback, _robust in db_connection.run_on_commit
+    ):
+        return
+    callback = _dispatch_one_drain if parallel == 1 else (lambda: dispatch_drains(parallel))
+    # robust: a broker that is down must not fail the request; the sweep catches up.
+    transaction.on_commit(callback, robust=True)
+
+
+def _dispatch_one_drain() -> None:
+    dispatch_drains(1)
+
+
+def dispatch_drains(count: int) -> None:
+    for _ in range(count):
+        # retry=False: fail at once when the broker is down instead of
+        # holding the request; the beat sweep drains the rows later.
+        drain_outbox.apply_async(retry=False)
+
+
+def unsubscribe_token(row: OutboxEmail) -> str:
+    return signing.dumps(row.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(row: OutboxEmail) -> str:
+    return settings.SITE_URL + reverse(
+        "invitations:unsubscribe", kwargs={"token": unsubscribe_token(row)}
+    )
+
+
+def claim_batch(*, size: int) -> list[OutboxEmail]:
+    """Take up to `size` due rows for this worker alone (queued -> sending)."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            OutboxEmail.objects.due(now=now)
+            .order_by("next_attempt_at", "id")
+            .select_for_update(skip_locked=True, of=("self",))[:size]
+        )
+        if rows:
+            OutboxEmail.objects.filter(pk__in=[row.pk for row in rows]).update(
+                status=OutboxEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    for row in rows:
+        row.status, row.claimed_at, row.attempts = OutboxEmail.Status.SENDING, now, row.attempts + 1
+    return rows
+
+
+class TemplateCache:
+    """Templates compiled once per batch, per kind."""
+
+    def __init__(self):
+        self._templates = {}
+
+    def get(self, name):
+        if name not in self._templates:
+            self._templates[name] = get_template(name)
+        return self._templates[name]
+
+
+def render_message(row: OutboxEmail, *, templates: TemplateCache, connection=None):
+    kind = EMAIL_KINDS[row.kind]
+    with translation.override(row.language):
+        content = kind.build(row)
+        context = {
+            "site_url": settings.SITE_URL,
+            "network_name": settings.NETWORK_NAME,
+            "company_name": settings.COMPANY_NAME,
+            "contact_email": settings.NETWORK_CONTACT_EMAIL,
+            "language": row.language,
+            "recipient_email": row.to_email,
+            "unsubscribe_url": unsubscribe_url(row) if row.bulk else "",
+            **content.context,
+        }
+        subject = " ".join(templates.get(f"{kind.template}_subject.txt").render(context).split())
+        text = templates.get(f"{kind.template}.txt").render(context)
+        html = css_inline.inline(templates.get(f"{kind.template}.html").render(context))
+    headers = {"Message-ID": make_msgid(domain=_sender_domain())}
+    if row.bulk:
+        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[row.to_email],
+        reply_to=[row.reply_to or settings.NETWORK_CONTACT_EMAIL],
+        headers=headers,
+        connection=connection,
+    )
+    message.attach_alternative(html, "text/html")
+    for filename, payload, mimetype in content.attachments:
+        message.attach(filename, payload, mimetype)
+    return message
+
+
+def _sender_domain() -> str:
+    address = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")
+    return address.rsplit("@", 1)[-1] or "localhost"
+
+
+def is_transient(error: Exception) -> bool:
+    """Worth retrying: SMTP 4xx, ESP 429/5xx, a dropped connection."""
+    if isinstance(error, AnymailRecipientsRefused):
+        return False
+    if isinstance(error, AnymailAPIError):
+        status = error.status_code
+        return status is None or status == 429 or status >= 500
+    if isinstance(error, AnymailError):
+        return False
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _message in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, smtplib.SMTPServerDisconnected | OSError)
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(
+        seconds=min(BASE_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), max_backoff_seconds())
+    )
+
+
+def _mark(row: OutboxEmail, **fields) -> None:
+    # Guarded on `sending`: a row this worker no longer owns is left alone.
+    OutboxEmail.objects.filter(pk=row.pk, status=OutboxEmail.Status.SENDING).update(**fields)
+
+
+def send_batch(rows: list[OutboxEmail]) -> dict[str, int]:
+    """Send claimed rows over one connection; mark each as it goes."""
+    counts = {"sent": 0, "retry": 0, "failed": 0, "suppressed": 0}
+    suppressed = suppressed_hashes(email_hash(row.to_email) for row in rows if row.bulk)
+    templates = TemplateCache()
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:  # noqa: BLE001 - the rows are retried below
+        logger.warning("Could not open the email connection: %s", error)
+    try:
+        for row in rows:
+            counts[_send_one(row, connection, templates, suppressed)] += 1
+    finally:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 - closing a broken connection may fail too
+            logger.debug("Closing the email connection failed", exc_info=True)
+    return counts
+
+
+def _send_one(row, connection, templates, suppressed) -> str:
+    if row.bulk and email_hash(row.to_email) in suppressed:
+        _mark(row, status=OutboxEmail.Status.SUPPRESSED, last_error="suppressed")
+        return "suppressed"
+    try:
+        message = render_message(row, templates=templates, connection=connection)
+    except Exception as error:
+        logger.exception("Could not render outbox email %s", row.pk)
+        _mark(row, status=OutboxEmail.Status.FAILED, last_error=f"render: {error}"[:2000])
+        return "failed"
+    try:
+        connection.send_messages([message])
+    except Exception as error:  # noqa: BLE001 - every failure is recorded on the row
+        if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
+            _reopen(connection)
+        return _record_failure(row, error)
+    status = getattr(message, "anymail_status", None)
+    message_id = (status and status.message_id) or message.extra_headers["Message-ID"]
+    _mark(
+        row,
+        status=OutboxEmail.Status.SENT,
+        sent_at=timezone.now(),
+        provider_message_id=str(message_id)[:255],
+        last_error="",
+    )
+    return "sent"
+
+
+def _reopen(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001
+        logger.debug("Closing a dropped connection failed", exc_info=True)
+
+
+def _record_failure(row: OutboxEmail, error: Exception) -> str:
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    if is_transient(error) and row.attempts < MAX_ATTEMPTS:
+        _mark(
+            row,
+            status=OutboxEmail.Status.QUEUED,
+            next_attempt_at=timezone.now() + backoff(row.attempts),
+            last_error=reason,
+        )
+        logger.info("Outbox email %s will be retried: %s", row.pk, reason)
+        return "retry"
+    _mark(row, status=OutboxEmail.Status.FAILED, last_error=reason)
+    logger.warning("Outbox email %s failed for good: %s", row.pk, reason)
+    return "failed"
+
+
+def drain(*, batch_size: int = 100, time_budget: float = 200.0) -> dict[str, int]:
+    """Send due rows batch by batch until none is left or the time is spent."""
+    totals = {"sent": 0, "retry": 0, "failed": 0, "suppressed": 0}
+    deadline = time.monotonic() + time_budget
+    while time.monotonic() < deadline:
+        rows = claim_batch(size=batch_size)
+        if not rows:
+            return totals
+        for key, value in send_batch(rows).items():
+            totals[key] += value
+    if OutboxEmail.objects.due().exists():
+        dispatch_drains(1)
+    return totals
+
+
+def release_stuck(*, now=None) -> int:
+    """Hand back rows a dead worker left in `sending` (they may go out twice)."""
+    now = now or timezone.now()
+    return OutboxEmail.objects.stuck_sending(older_than=now - SENDING_TIMEOUT).update(
+        status=OutboxEmail.Status.QUEUED, next_attempt_at=now, claimed_at=None
+    )
+
+
+@shared_task(name="invitations.drain_outbox", ignore_result=True)
+def drain_outbox(*, batch_size: int = 100) -> dict[str, int]:
+    return drain(batch_size=batch_size)
+
+
+@shared_task(name="invitations.sweep_outbox", ignore_result=True)
+def sweep_outbox() -> None:
+    released = release_stuck()
+    if released:
+        logger.warning("Handed back %s outbox emails stuck in sending", released)
+    if OutboxEmail.objects.due().exists():
+        dispatch_drains(1)
