@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AlumniNetworkConfig(AppConfig):
     name = "alumni_network"
     verbose_name = _("Alumni network")
+
+    def ready(self):
+        from . import accounts
+
+        accounts.register_kinds()

@@ -146,7 +146,7 @@ LOGIN_REDIRECT_URL = "after_login"
 LOGOUT_REDIRECT_URL = "home"
 
 # django-allauth: https://docs.allauth.org/en/latest/account/configuration.html
-ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "alumni_network.accounts.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -243,6 +243,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_MAX_COUNTDOWN = 3600
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_MAX_COUNTDOWN}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Seconds a claimed outbox row may stay in `sending` before the sweep hands it
+# back (a worker was killed). Longer than any batch takes to send.
+OUTBOX_SENDING_TIMEOUT = env.int("OUTBOX_SENDING_TIMEOUT", default=600)
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "alumni_network.record_heartbeat", "schedule": 60.0},
     # Drains what on_commit missed (broker down, worker killed) and hands back stuck rows.

@@ -37,7 +37,11 @@ logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "invitations.unsubscribe"
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 60
-SENDING_TIMEOUT = timedelta(minutes=10)
+
+
+def sending_timeout() -> timedelta:
+    """How long a claimed row may stay in `sending` before the sweep hands it back."""
+    return timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
 
 
 def max_backoff_seconds() -> int:
@@ -58,6 +62,8 @@ class EmailKind:
     template: str
     bulk: bool
     build: Callable[[OutboxEmail], EmailContent]
+    # Wipe the row's data once sent: it may hold a login code or a reset link.
+    forget_data_after_send: bool = False
 
 
 EMAIL_KINDS: dict[str, EmailKind] = {}
@@ -270,12 +276,14 @@ def _send_one(row, connection, templates, suppressed) -> str:
         return _record_failure(row, error)
     status = getattr(message, "anymail_status", None)
     message_id = (status and status.message_id) or message.extra_headers["Message-ID"]
+    sent = {"data": {}} if EMAIL_KINDS[row.kind].forget_data_after_send else {}
     _mark(
         row,
         status=OutboxEmail.Status.SENT,
         sent_at=timezone.now(),
         provider_message_id=str(message_id)[:255],
         last_error="",
+        **sent,
     )
     return "sent"
 
@@ -303,8 +311,9 @@ def _record_failure(row: OutboxEmail, error: Exception) -> str:
     return "failed"
 
 
-def drain(*, batch_size: int = 100, time_budget: float = 200.0) -> dict[str, int]:
+def drain(*, batch_size: int | None = None, time_budget: float = 200.0) -> dict[str, int]:
     """Send due rows batch by batch until none is left or the time is spent."""
+    batch_size = batch_size or settings.OUTBOX_BATCH_SIZE
     totals = {"sent": 0, "retry": 0, "failed": 0, "suppressed": 0}
     deadline = time.monotonic() + time_budget
     while time.monotonic() < deadline:
@@ -321,13 +330,13 @@ def drain(*, batch_size: int = 100, time_budget: float = 200.0) -> dict[str, int
 def release_stuck(*, now=None) -> int:
     """Hand back rows a dead worker left in `sending` (they may go out twice)."""
     now = now or timezone.now()
-    return OutboxEmail.objects.stuck_sending(older_than=now - SENDING_TIMEOUT).update(
+    return OutboxEmail.objects.stuck_sending(older_than=now - sending_timeout()).update(
         status=OutboxEmail.Status.QUEUED, next_attempt_at=now, claimed_at=None
     )
 
 
 @shared_task(name="invitations.drain_outbox", ignore_result=True)
-def drain_outbox(*, batch_size: int = 100) -> dict[str, int]:
+def drain_outbox(*, batch_size: int | None = None) -> dict[str, int]:
     return drain(batch_size=batch_size)
 
 

@@ -139,3 +139,22 @@ def test_navigation_shows_only_what_the_role_reaches(client, member_user):
 
     assert reverse("members:home") in html
     assert f'href="{reverse("hr_dashboard")}"' not in html
+
+
+def test_login_code_email_goes_through_the_outbox_and_forgets_the_code(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from invitations.outbox import OutboxEmail
+
+    user = MemberFactory().user
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_request_login_code"), {"email": user.email})
+
+    row = OutboxEmail.objects.get(kind="account")
+    assert row.status == OutboxEmail.Status.SENT
+    assert row.data == {}
+    assert [message.to for message in mail.outbox] == [[user.email]]
+    assert "List-Unsubscribe" not in mail.outbox[0].extra_headers
