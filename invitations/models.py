@@ -263,3 +263,4 @@ class Suppression(models.Model):
 
 
 from .outbox import OutboxEmail, ProcessedWebhookEvent  # noqa: E402,F401 - models of the outbox
+from .campaign_models import Campaign, Invitation, JoinRequest  # noqa: E402,F401 - campaigns and joining

@@ -33,6 +33,9 @@ class OutboxEmail(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SUPPRESSED = "suppressed", _("Suppressed")
+        # A paused campaign holds its rows; resuming queues them again, stopping cancels them.
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
 
     to_email = models.EmailField(_("recipient"))
     kind = models.CharField(_("kind"), max_length=64)
