@@ -195,6 +195,7 @@ class Member(models.Model):
 
     employment_confirmed_at = models.DateTimeField(_("employer confirmed"), null=True, blank=True)
     last_job_digest_at = models.DateTimeField(_("last job digest"), null=True, blank=True)
+    last_news_digest_at = models.DateTimeField(_("last news digest"), null=True, blank=True)
     # What other members may find this member by: only fields they may see,
     # lower-cased; rebuilt by members.profiles.refresh_search_text.
     search_text = models.TextField(_("search text"), blank=True, editable=False)

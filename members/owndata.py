@@ -59,6 +59,7 @@ def export_member_data(*, member: Member) -> dict:
             "competences": [c.name for c in member.competences.order_by("name")],
             "employment_confirmed_at": _iso(member.employment_confirmed_at),
             "last_job_digest_at": _iso(member.last_job_digest_at),
+            "last_news_digest_at": _iso(member.last_news_digest_at),
         },
         "privacy": {g: getattr(member, f"{g}_visibility") for g in GROUPS},
         "guidelines_accepted": [

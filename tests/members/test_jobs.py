@@ -82,3 +82,19 @@ def test_hr_posts_a_job_with_competences(staff_client):
 
     assert response.status_code == 302
     assert JobFactory._meta.model.objects.get().competences.get().slug == "boring"
+
+
+def test_news_digest_goes_weekly_to_members_who_chose_it():
+    from members.news import mark_news_digest_sent, members_due_news_digest
+    from tests.factories import NewsItemFactory
+
+    now = timezone.now()
+    wants = profile_member(wants_news_emails=True)
+    profile_member(wants_news_emails=False)
+    item = NewsItemFactory(published_at=now - timedelta(days=1))
+
+    assert members_due_news_digest(now=now) == [(wants, [item])]
+    mark_news_digest_sent(member=wants, at=now)
+    NewsItemFactory(published_at=now + timedelta(days=1))
+    assert members_due_news_digest(now=now + timedelta(days=2)) == []
+    assert len(members_due_news_digest(now=now + timedelta(days=8))) == 1
