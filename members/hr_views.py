@@ -30,17 +30,6 @@ def _competence_search(request, form):
     return directory.directory_members(viewer=request.user, filters=filters, hr=True)
 
 
-def _log_hr_fields(request, profiles, what: str):
-    shown = [p for p in profiles if p.hr_only]
-    if shown:
-        audit.record(
-            actor=request.user,
-            action=AuditLog.Action.VIEW_HR_FIELDS,
-            detail=what,
-            member_ids=[p.pk for p in shown],
-        )
-
-
 @staff_required
 @require_GET
 def competence_search(request):
@@ -51,8 +40,10 @@ def competence_search(request):
             request.GET.get("page")
         )
         page.profiles = [visible_profile(member=m, viewer=request.user) for m in page]
-        _log_hr_fields(
-            request, page.profiles, f"competence search: {form.cleaned_data['competence']}"
+        audit.log_hr_only_views(
+            viewer=request.user,
+            profiles=page.profiles,
+            what=f"competence search: {form.cleaned_data['competence']}",
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -125,7 +116,7 @@ def member_detail(request, pk):
         pk=pk,
     )
     profile = visible_profile(member=member, viewer=request.user)
-    _log_hr_fields(request, [profile], "member page")
+    audit.log_hr_only_views(viewer=request.user, profiles=[profile], what="HR member page")
     return render(request, "members/hr/member_detail.html", {"profile": profile, "member": member})
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import directory, guidelines, jobs, news, owndata, profiles
+from . import audit, directory, guidelines, jobs, news, owndata, profiles
 from .access import has_mfa, member_required
 from .forms import DeleteAccountForm, DirectorySearchForm, ProfileForm
 from .models import Competence, Member, Organisation
@@ -141,6 +141,7 @@ def directory_search(request):
         members = directory.directory_members(viewer=request.user, filters=filters)
         page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
         page.profiles = [visible_profile(member=m, viewer=request.user) for m in page]
+        audit.log_hr_only_views(viewer=request.user, profiles=page.profiles, what="directory")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -167,11 +168,13 @@ def directory_profile(request, pk):
     member = get_object_or_404(_profile_queryset(), pk=pk)
     if not can_view_profile(member=member, viewer=request.user):
         raise Http404
+    profile = visible_profile(member=member, viewer=request.user)
+    audit.log_hr_only_views(viewer=request.user, profiles=[profile], what="directory profile")
     return render(
         request,
         "members/profile.html",
         {
-            "profile": visible_profile(member=member, viewer=request.user),
+            "profile": profile,
             "is_own": member.user_id == request.user.pk,
         },
     )

@@ -130,3 +130,11 @@ def test_only_superusers_read_the_audit_log(client):
     client.force_login(StaffFactory(is_superuser=True))
 
     assert client.get(reverse("hr_members:audit_log")).status_code == 200
+
+
+def test_hr_looking_at_a_profile_in_the_member_area_is_logged_too(staff_client):
+    member = profile_member(phone="+47 123", phone_visibility=Visibility.HR)
+
+    staff_client.get(reverse("members:profile", kwargs={"pk": member.pk}))
+
+    assert AuditLog.objects.get().member_ids == [member.pk]
