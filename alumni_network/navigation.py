@@ -23,6 +23,7 @@ MEMBER_NAV = [
     NavItem(_("Directory"), "members:directory", section="/members/directory/"),
     NavItem(_("Jobs"), "members:job_list", section="/members/jobs/"),
     NavItem(_("News"), "members:news_list", section="/members/news/"),
+    NavItem(_("Gatherings"), "gatherings:list", section="/gatherings/"),
     NavItem(_("My profile"), "members:profile_edit", section="/members/profile/"),
 ]
 
@@ -33,6 +34,7 @@ HR_NAV = [
     NavItem(_("Jobs"), "hr_members:job_list", section="/hr/jobs/"),
     NavItem(_("News"), "hr_members:news_list", section="/hr/news/"),
     NavItem(_("Guidelines"), "hr_members:guidelines", section="/hr/guidelines/"),
+    NavItem(_("Gatherings"), "hr_gatherings:list", section="/hr/gatherings/"),
 ]
 
 

@@ -1,0 +1,254 @@
+"""Gatherings of the network: the meeting, its agenda, who answered and who organises it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member, Organisation
+
+
+class Gathering(models.Model):
+    """One afternoon or breakfast meeting of the network."""
+
+    class Format(models.TextChoices):
+        AFTERNOON = "afternoon", _("Afternoon")
+        BREAKFAST = "breakfast", _("Breakfast meeting")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        DONE = "done", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    title = models.CharField(_("title"), max_length=200)
+    format = models.CharField(
+        _("format"), max_length=16, choices=Format.choices, default=Format.AFTERNOON
+    )
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(_("capacity"), default=40)
+    description = models.TextField(_("description"), blank=True)
+    rsvp_deadline = models.DateTimeField(_("answer by"), null=True, blank=True)
+    ask_dietary = models.BooleanField(_("ask for dietary needs"), default=True)
+
+    host = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_gatherings",
+        verbose_name=_("host"),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    room = models.CharField(_("room"), max_length=150, blank=True)
+    directions = models.TextField(_("directions"), blank=True)
+
+    # {} is everyone; otherwise any of "departments", "locations" (lists of
+    # words matched in the member's profile) and "left_from"/"left_to" (years).
+    audience = models.JSONField(_("audience"), default=dict, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    # Bumped whenever time or venue changes, so calendars replace the event.
+    sequence = models.PositiveIntegerField(_("calendar version"), default=0)
+    invited_at = models.DateTimeField(_("invitations sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("gathering")
+        verbose_name_plural = _("gatherings")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="gathering_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=0), name="gathering_capacity_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(rsvp_deadline__isnull=True) | Q(rsvp_deadline__lte=F("start")),
+                name="gathering_deadline_before_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def venue_line(self) -> str:
+        return ", ".join(
+            part for part in (self.host.name if self.host else "", self.address) if part
+        )
+
+    def answers_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.status != self.Status.PUBLISHED or now >= self.start:
+            return False
+        return self.rsvp_deadline is None or now <= self.rsvp_deadline
+
+
+class HostContact(models.Model):
+    """Someone at the host organisation HR talks to about the practical side."""
+
+    gathering = models.ForeignKey(Gathering, on_delete=models.CASCADE, related_name="host_contacts")
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("host contact")
+        verbose_name_plural = _("host contacts")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        COMPANY_UPDATE = "company_update", _("Company update")
+        ALUMNUS_STORY = "alumnus_story", _("Alumnus story")
+        TALK = "talk", _("Professional talk")
+        NETWORKING = "networking", _("Networking task")
+        FOOD = "food", _("Food and break")
+        SOCIAL = "social", _("Social")
+
+    gathering = models.ForeignKey(Gathering, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    duration_minutes = models.PositiveIntegerField(_("minutes"), default=15)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.TALK)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    speaker_member = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("speaker (member)"),
+    )
+    speaker_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("speaker (staff)"),
+    )
+    speaker_name = models.CharField(_("speaker (external)"), max_length=150, blank=True)
+    speaker_organisation = models.CharField(_("speaker's organisation"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0), name="agenda_item_has_duration"
+            ),
+            # One speaker: a member, a staff user, or an external name.
+            models.CheckConstraint(
+                condition=Q(speaker_member__isnull=True) | Q(speaker_user__isnull=True),
+                name="agenda_item_one_speaker",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def speaker(self) -> str:
+        if self.speaker_member_id:
+            return str(self.speaker_member)
+        if self.speaker_user_id:
+            return str(self.speaker_user)
+        if self.speaker_name and self.speaker_organisation:
+            return f"{self.speaker_name}, {self.speaker_organisation}"
+        return self.speaker_name
+
+
+class Rsvp(models.Model):
+    """One member's answer to one gathering. Created unanswered by the invitation wave."""
+
+    class Answer(models.TextChoices):
+        PENDING = "", _("Not answered")
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        MAYBE = "maybe", _("Maybe")
+
+    gathering = models.ForeignKey(Gathering, on_delete=models.CASCADE, related_name="rsvps")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="rsvps")
+    answer = models.CharField(
+        _("answer"), max_length=8, choices=Answer.choices, blank=True, default=""
+    )
+    # A ticket number on the gathering's waiting list; the place shown is the
+    # number of tickets before it. Null unless a Yes is waiting for a seat.
+    waitlist_position = models.PositiveIntegerField(_("waiting list ticket"), null=True, blank=True)
+    dietary = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    evening_reminded_at = models.DateTimeField(
+        _("reminded the evening before"), null=True, blank=True
+    )
+    nudged_at = models.DateTimeField(_("asked to answer"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["gathering", "member"], name="rsvp_once_per_member"),
+            models.UniqueConstraint(
+                fields=["gathering", "waitlist_position"], name="rsvp_waitlist_ticket_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(waitlist_position__isnull=True) | Q(answer="yes"),
+                name="rsvp_only_yes_waits",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id}: {self.gathering_id} {self.answer}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.answer == self.Answer.YES and self.waitlist_position is None
+
+    @property
+    def waitlisted(self) -> bool:
+        return self.waitlist_position is not None
+
+
+class Organiser(models.Model):
+    """A member HR trusted with one gathering: its agenda and its attendees."""
+
+    gathering = models.ForeignKey(Gathering, on_delete=models.CASCADE, related_name="organisers")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="organised")
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("organiser")
+        verbose_name_plural = _("organisers")
+        constraints = [
+            models.UniqueConstraint(fields=["gathering", "member"], name="organiser_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id}: {self.gathering_id}"

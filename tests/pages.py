@@ -3,7 +3,7 @@
 from .test_access_matrix import MATRIX, ROLES
 
 # Pages whose answer is not HTML meant for people.
-NOT_HTML = {"healthz"}
+NOT_HTML = {"healthz", "gatherings:ics", "gatherings:attendees_export"}
 
 
 def html_pages() -> list[tuple[str, str]]:

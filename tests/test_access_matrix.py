@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from .factories import JobFactory, NewsItemFactory
+from .gatherings.factories import AgendaItemFactory, GatheringFactory, RsvpFactory
 from .invitations.factories import LeaverFactory, RegisterImportFactory
 
 # url name: (anonymous, member, staff)
@@ -118,6 +119,33 @@ MATRIX = {
     "hr_invitations:import_progress": ("login", "403", "200"),
     # The error rows download exists only for an import with errors.
     "hr_invitations:import_errors": ("login", "403", "404"),
+    # gatherings: member pages, answer links, pages shared by HR and organisers
+    "gatherings:list": ("login", "200", "404"),
+    "gatherings:detail": ("login", "200", "200"),
+    "gatherings:answer": ("login", "405", "405"),
+    "gatherings:ics": ("login", "200", "200"),
+    "gatherings:agenda_print": ("login", "200", "200"),
+    "gatherings:agenda": ("login", "403", "200"),
+    "gatherings:agenda_reorder": ("login", "403", "405"),
+    "gatherings:agenda_move": ("login", "403", "405"),
+    "gatherings:agenda_item_edit": ("login", "403", "200"),
+    "gatherings:agenda_item_delete": ("login", "403", "405"),
+    "gatherings:attendees": ("login", "403", "200"),
+    "gatherings:attendees_export": ("login", "403", "200"),
+    "gatherings:rsvp": ("200", "200", "200"),
+    # gatherings: HR pages
+    "hr_gatherings:list": ("login", "403", "200"),
+    "hr_gatherings:create": ("login", "403", "200"),
+    "hr_gatherings:copy_last": ("login", "403", "405"),
+    "hr_gatherings:hosts": ("login", "403", "200"),
+    "hr_gatherings:detail": ("login", "403", "200"),
+    "hr_gatherings:edit": ("login", "403", "200"),
+    "hr_gatherings:publish": ("login", "403", "405"),
+    "hr_gatherings:cancel": ("login", "403", "405"),
+    "hr_gatherings:done": ("login", "403", "405"),
+    "hr_gatherings:message": ("login", "403", "200"),
+    "hr_gatherings:organiser_add": ("login", "403", "405"),
+    "hr_gatherings:organiser_remove": ("login", "403", "405"),
 }
 
 
@@ -149,7 +177,34 @@ KWARGS = {
     "hr_members:job_delete": lambda w: {"pk": JobFactory().pk},
     "hr_members:news_edit": lambda w: {"pk": NewsItemFactory().pk},
     "hr_members:news_delete": lambda w: {"pk": NewsItemFactory().pk},
+    **{
+        f"gatherings:{name}": lambda w: {"pk": AgendaItemFactory().gathering_id}
+        for name in ("detail", "answer", "ics", "agenda_print", "agenda", "agenda_reorder")
+    },
+    **{
+        f"gatherings:{name}": lambda w: (
+            lambda item: {"pk": item.gathering_id, "item_pk": item.pk}
+        )(AgendaItemFactory())
+        for name in ("agenda_move", "agenda_item_edit", "agenda_item_delete")
+    },
+    "gatherings:attendees": lambda w: {"pk": RsvpFactory(dietary="Vegetar").gathering_id},
+    "gatherings:attendees_export": lambda w: {
+        "pk": RsvpFactory().gathering_id,
+        "fmt": "csv",
+    },
+    "gatherings:rsvp": lambda w: {"token": gathering_answer_token(RsvpFactory())},
+    **{
+        f"hr_gatherings:{name}": lambda w: {"pk": AgendaItemFactory().gathering_id}
+        for name in ("detail", "edit", "publish", "cancel", "done", "message", "organiser_add")
+    },
+    "hr_gatherings:organiser_remove": lambda w: {"pk": GatheringFactory().pk, "organiser_pk": 1},
 }
+
+
+def gathering_answer_token(rsvp):
+    from gatherings.rsvp import make_token
+
+    return make_token(rsvp=rsvp)
 
 ROLES = ("anonymous", "member", "staff")
 

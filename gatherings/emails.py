@@ -1,0 +1,177 @@
+"""The emails a gathering sends, through the outbox: what to queue and how each is built.
+
+Builders run in the worker at send time, inside the recipient's language, so
+an email always shows the gathering as it is when it leaves.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from invitations.sending import EmailContent, EmailKind, queue_email, register_email_kind
+
+from . import calendars
+from .models import Gathering, Rsvp
+
+INVITATION = "gathering_invitation"
+NUDGE = "gathering_nudge"
+CONFIRMATION = "gathering_confirmation"
+PROMOTION = "gathering_promotion"
+UPDATE = "gathering_update"
+REMINDER = "gathering_reminder"
+CANCELLATION = "gathering_cancellation"
+MESSAGE = "gathering_message"
+
+
+def _language(rsvp: Rsvp) -> str:
+    return rsvp.member.user.language or settings.LANGUAGE_CODE
+
+
+def _queue(kind: str, *, rsvp: Rsvp, data: dict | None = None, dedupe_key: str | None = None):
+    return queue_email(
+        kind=kind,
+        to=rsvp.member.user.email,
+        language=_language(rsvp),
+        refers_to=rsvp,
+        data=data or {},
+        dedupe_key=dedupe_key,
+    )
+
+
+def queue_invitation(*, rsvp: Rsvp):
+    return _queue(INVITATION, rsvp=rsvp, dedupe_key=f"gathering-invitation:{rsvp.pk}")
+
+
+def queue_nudge(*, rsvp: Rsvp):
+    return _queue(NUDGE, rsvp=rsvp, dedupe_key=f"gathering-nudge:{rsvp.pk}")
+
+
+def queue_confirmation(*, rsvp: Rsvp):
+    return _queue(CONFIRMATION, rsvp=rsvp)
+
+
+def queue_promotion(*, rsvp: Rsvp):
+    return _queue(PROMOTION, rsvp=rsvp)
+
+
+def queue_update(*, rsvp: Rsvp, sequence: int):
+    return _queue(UPDATE, rsvp=rsvp, dedupe_key=f"gathering-update:{rsvp.pk}:{sequence}")
+
+
+def queue_cancellation(*, rsvp: Rsvp):
+    return _queue(CANCELLATION, rsvp=rsvp, dedupe_key=f"gathering-cancel:{rsvp.pk}")
+
+
+def queue_reminder(*, rsvp: Rsvp, evening: bool = False):
+    which = "evening" if evening else "days"
+    return _queue(
+        REMINDER,
+        rsvp=rsvp,
+        data={"evening": evening},
+        dedupe_key=f"gathering-reminder:{rsvp.pk}:{which}:{rsvp.gathering.start.date()}",
+    )
+
+
+def queue_message(*, rsvp: Rsvp, subject: str, body: str, message_id: str):
+    return _queue(
+        MESSAGE,
+        rsvp=rsvp,
+        data={"subject": subject, "body": body},
+        dedupe_key=f"gathering-message:{message_id}:{rsvp.pk}",
+    )
+
+
+def _gathering_context(rsvp: Rsvp) -> dict:
+    from . import agenda
+    from . import rsvp as rsvp_module
+
+    gathering = (
+        Gathering.objects.select_related("host")
+        .prefetch_related("agenda_items")
+        .get(pk=rsvp.gathering_id)
+    )
+    return {
+        "rsvp": rsvp,
+        "member": rsvp.member,
+        "gathering": gathering,
+        "agenda": agenda.timed_items(gathering=gathering, items=gathering.agenda_items.all()),
+        "yes_url": rsvp_module.answer_url(rsvp=rsvp, answer="yes"),
+        "no_url": rsvp_module.answer_url(rsvp=rsvp, answer="no"),
+        "maybe_url": rsvp_module.answer_url(rsvp=rsvp, answer="maybe"),
+        "answer_url": rsvp_module.answer_url(rsvp=rsvp),
+        "page_url": settings.SITE_URL + reverse("gatherings:detail", kwargs={"pk": gathering.pk}),
+        "google_url": calendars.google_calendar_url(gathering),
+        "outlook_url": calendars.outlook_calendar_url(gathering),
+        "waitlist_place": rsvp_module.waitlist_place(rsvp=rsvp),
+    }
+
+
+def _ics(rsvp: Rsvp, gathering: Gathering, method: str) -> tuple[str, str, str]:
+    text = calendars.ics_for(
+        gathering=gathering, method=method, attendee_email=rsvp.member.user.email
+    )
+    return (
+        calendars.calendar_filename(),
+        text,
+        f"text/calendar; method={method}; charset=utf-8",
+    )
+
+
+def _rsvp(email) -> Rsvp:
+    return Rsvp.objects.select_related("member__user").get(pk=email.object_id)
+
+
+def build_invitation(email) -> EmailContent:
+    rsvp = _rsvp(email)
+    context = _gathering_context(rsvp) | {"nudge": email.kind == NUDGE}
+    return EmailContent(
+        context=context,
+        attachments=[_ics(rsvp, context["gathering"], calendars.METHOD_REQUEST)],
+    )
+
+
+def build_attendance(email) -> EmailContent:
+    """Confirmation, promotion from the waiting list, update and reminder share one layout."""
+    rsvp = _rsvp(email)
+    purpose = {
+        CONFIRMATION: "confirmation",
+        PROMOTION: "promotion",
+        UPDATE: "update",
+        REMINDER: "evening" if email.data.get("evening") else "reminder",
+    }[email.kind]
+    context = _gathering_context(rsvp) | {"purpose": purpose}
+    return EmailContent(
+        context=context,
+        attachments=[_ics(rsvp, context["gathering"], calendars.METHOD_REQUEST)],
+    )
+
+
+def build_cancellation(email) -> EmailContent:
+    rsvp = _rsvp(email)
+    context = _gathering_context(rsvp)
+    return EmailContent(
+        context=context,
+        attachments=[_ics(rsvp, context["gathering"], calendars.METHOD_CANCEL)],
+    )
+
+
+def build_message(email) -> EmailContent:
+    rsvp = _rsvp(email)
+    context = _gathering_context(rsvp) | {
+        "subject": email.data.get("subject", ""),
+        "body": email.data.get("body", ""),
+    }
+    return EmailContent(context=context)
+
+
+def register() -> None:
+    for name, template, bulk, build in (
+        (INVITATION, "gatherings/email/invitation", True, build_invitation),
+        (NUDGE, "gatherings/email/invitation", True, build_invitation),
+        (CONFIRMATION, "gatherings/email/attendance", False, build_attendance),
+        (PROMOTION, "gatherings/email/attendance", False, build_attendance),
+        (UPDATE, "gatherings/email/attendance", False, build_attendance),
+        (REMINDER, "gatherings/email/attendance", False, build_attendance),
+        (CANCELLATION, "gatherings/email/cancellation", False, build_cancellation),
+        (MESSAGE, "gatherings/email/message", True, build_message),
+    ):
+        register_email_kind(EmailKind(name=name, template=template, bulk=bulk, build=build))

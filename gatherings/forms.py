@@ -1,0 +1,180 @@
+"""Forms of gatherings: the gathering, its agenda items, organisers and answers."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+
+from .models import AgendaItem, Gathering, HostContact, Rsvp
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _words(text: str) -> list[str]:
+    return [word.strip() for word in text.split(",") if word.strip()]
+
+
+class GatheringForm(forms.ModelForm):
+    use_template = forms.BooleanField(
+        label=_("Start the agenda from the format's template"), required=False, initial=True
+    )
+    audience_departments = forms.CharField(
+        label=_("Only members from these departments"),
+        required=False,
+        help_text=_("Separate with commas. Empty means every department."),
+    )
+    audience_locations = forms.CharField(
+        label=_("Only members living in these places"),
+        required=False,
+        help_text=_("Separate with commas. Empty means everywhere."),
+    )
+    audience_left_from = forms.IntegerField(
+        label=_("Left the company in or after"), required=False, min_value=1900, max_value=2100
+    )
+    audience_left_to = forms.IntegerField(
+        label=_("Left the company in or before"), required=False, min_value=1900, max_value=2100
+    )
+
+    class Meta:
+        model = Gathering
+        fields = [
+            "title",
+            "format",
+            "start",
+            "end",
+            "rsvp_deadline",
+            "capacity",
+            "ask_dietary",
+            "description",
+            "host",
+            "address",
+            "room",
+            "directions",
+        ]
+        widgets = {
+            "start": DateTimeInput(),
+            "end": DateTimeInput(),
+            "rsvp_deadline": DateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "directions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not creating:
+            del self.fields["use_template"]
+        audience = self.instance.audience or {}
+        self.initial.setdefault("audience_departments", ", ".join(audience.get("departments", [])))
+        self.initial.setdefault("audience_locations", ", ".join(audience.get("locations", [])))
+        self.initial.setdefault("audience_left_from", audience.get("left_from"))
+        self.initial.setdefault("audience_left_to", audience.get("left_to"))
+
+    def main_fields(self):
+        names = ["title", "format", "start", "end", "rsvp_deadline", "capacity"]
+        names += ["ask_dietary", "description", "use_template"]
+        return [self[name] for name in names if name in self.fields]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, deadline = (
+            cleaned.get("start"),
+            cleaned.get("end"),
+            cleaned.get("rsvp_deadline"),
+        )
+        if start and end and end <= start:
+            self.add_error("end", _("The gathering must end after it starts."))
+        if start and deadline and deadline > start:
+            self.add_error("rsvp_deadline", _("The answer deadline must be before the start."))
+        return cleaned
+
+    def audience(self) -> dict:
+        data = self.cleaned_data
+        audience = {
+            "departments": _words(data.get("audience_departments") or ""),
+            "locations": _words(data.get("audience_locations") or ""),
+            "left_from": data.get("audience_left_from"),
+            "left_to": data.get("audience_left_to"),
+        }
+        return {key: value for key, value in audience.items() if value}
+
+    def gathering_fields(self) -> dict:
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields["audience"] = self.audience()
+        return fields
+
+
+HostContactFormSet = forms.inlineformset_factory(
+    Gathering,
+    HostContact,
+    fields=["name", "email", "phone"],
+    extra=1,
+    can_delete=True,
+)
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "kind",
+            "title",
+            "duration_minutes",
+            "description",
+            "speaker_member",
+            "speaker_name",
+            "speaker_organisation",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker_member"].queryset = Member.objects.select_related("user")
+        self.fields["duration_minutes"].min_value = 1
+        self.fields["duration_minutes"].widget.attrs["min"] = 1
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("speaker_member") and cleaned.get("speaker_name"):
+            self.add_error(
+                "speaker_name", _("Choose a member or write an external name, not both.")
+            )
+        return cleaned
+
+
+class OrganiserForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=_("Member"), queryset=Member.objects.select_related("user")
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[
+            (Rsvp.Answer.YES, _("Yes, I am coming")),
+            (Rsvp.Answer.MAYBE, _("Maybe")),
+            (Rsvp.Answer.NO, _("No, I cannot come")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    dietary = forms.CharField(
+        label=_("Dietary needs or allergies"),
+        required=False,
+        max_length=300,
+        help_text=_("For example vegetarian, gluten-free or nut allergy."),
+    )
+
+    def __init__(self, *args, ask_dietary: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_dietary:
+            del self.fields["dietary"]
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))

@@ -1,0 +1,177 @@
+"""Reads of gatherings, each shaped once for the page that shows it."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+
+from members.models import Member, Organisation
+
+from .models import AgendaItem, Gathering, Organiser, Rsvp
+
+CONFIRMED = Q(answer=Rsvp.Answer.YES, waitlist_position__isnull=True)
+WAITLISTED = Q(waitlist_position__isnull=False)
+
+
+def _rsvp_counts() -> dict:
+    return {
+        "yes_count": Count(
+            "rsvps", filter=Q(rsvps__answer="yes", rsvps__waitlist_position__isnull=True)
+        ),
+        "waitlist_count": Count("rsvps", filter=Q(rsvps__waitlist_position__isnull=False)),
+    }
+
+
+def hr_gathering_list():
+    return Gathering.objects.select_related("host").annotate(**_rsvp_counts()).order_by("-start")
+
+
+def gathering_for_page(*, pk: int):
+    return (
+        Gathering.objects.select_related("host")
+        .prefetch_related(
+            "host_contacts",
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("speaker_member__user", "speaker_user"),
+            ),
+            Prefetch("organisers", queryset=Organiser.objects.select_related("member__user")),
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    yes: int
+    no: int
+    maybe: int
+    waitlisted: int
+    not_answered: int
+    checked_in: int
+
+
+def answer_counts(*, gathering: Gathering) -> Counts:
+    row = Rsvp.objects.filter(gathering=gathering).aggregate(
+        yes=Count("pk", filter=CONFIRMED),
+        no=Count("pk", filter=Q(answer=Rsvp.Answer.NO)),
+        maybe=Count("pk", filter=Q(answer=Rsvp.Answer.MAYBE)),
+        waitlisted=Count("pk", filter=WAITLISTED),
+        not_answered=Count("pk", filter=Q(answer=Rsvp.Answer.PENDING)),
+        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
+    )
+    return Counts(**row)
+
+
+def attendee_rows(*, gathering: Gathering):
+    """Every answer with its member, confirmed first, then the waiting list in order."""
+    return (
+        Rsvp.objects.filter(gathering=gathering)
+        .select_related("member__user", "member__employer")
+        .order_by("answer", "waitlist_position", "member__user__last_name", "pk")
+    )
+
+
+def dietary_summary(rsvps) -> list[tuple[str, int]]:
+    """Dietary needs of confirmed attendees, the same need counted once however it is cased."""
+    counter: Counter[str] = Counter()
+    for rsvp in rsvps:
+        if rsvp.confirmed and (need := " ".join(rsvp.dietary.split()).lower()):
+            counter[need] += 1
+    return [(need[:1].upper() + need[1:], count) for need, count in counter.most_common()]
+
+
+@dataclass(frozen=True)
+class HostRow:
+    organisation: Organisation
+    last_hosted: object
+    members: int
+
+
+def host_rotation(*, min_members: int = 3) -> tuple[list[HostRow], Organisation | None]:
+    """Organisations with when each last hosted and how many members work there,
+    and the suggested next host: never or least recently hosted, with enough members."""
+    last = (
+        Gathering.objects.filter(host=OuterRef("pk"))
+        .exclude(status=Gathering.Status.CANCELLED)
+        .order_by()
+        .values("host")
+        .annotate(last=Max("start"))
+        .values("last")
+    )
+    organisations = Organisation.objects.annotate(
+        last_hosted=Subquery(last),
+        member_count=Count("employees", distinct=True),
+    ).order_by("name")
+    rows = [
+        HostRow(organisation=org, last_hosted=org.last_hosted, members=org.member_count)
+        for org in organisations
+    ]
+    candidates = [row for row in rows if row.members >= min_members]
+    # Never hosted sorts first; then the longest ago; then the most members.
+    candidates.sort(
+        key=lambda row: (
+            row.last_hosted is not None,
+            row.last_hosted or timezone.now(),
+            -row.members,
+        )
+    )
+    return rows, candidates[0].organisation if candidates else None
+
+
+def visible_to_member(*, member: Member):
+    """Gatherings a member may open: not drafts, and meant for them (audience or invited)."""
+    from .planning import audience_members
+
+    published = Gathering.objects.exclude(status=Gathering.Status.DRAFT)
+    ids = [
+        gathering.pk
+        for gathering in published.only("pk", "audience")
+        if not gathering.audience
+        or audience_members(gathering=gathering).filter(pk=member.pk).exists()
+    ]
+    invited = Rsvp.objects.filter(member=member).values("gathering_id")
+    return published.filter(Q(pk__in=ids) | Q(pk__in=invited))
+
+
+def upcoming_for_member(member: Member, *, now=None):
+    """Upcoming published gatherings for a member, each with `my_rsvp` (or None).
+
+    The member home shows these; see the report for how it is wired.
+    """
+    now = now or timezone.now()
+    return list(
+        visible_to_member(member=member)
+        .filter(status=Gathering.Status.PUBLISHED, end__gte=now)
+        .select_related("host")
+        .prefetch_related(
+            Prefetch("rsvps", queryset=Rsvp.objects.filter(member=member), to_attr="my_rsvps")
+        )
+        .annotate(
+            is_organiser=Exists(Organiser.objects.filter(gathering=OuterRef("pk"), member=member))
+        )
+        .order_by("start")
+    )
+
+
+def past_for_member(member: Member, *, now=None, limit: int = 10):
+    now = now or timezone.now()
+    return list(
+        Gathering.objects.filter(rsvps__member=member, end__lt=now)
+        .select_related("host")
+        .prefetch_related(
+            Prefetch("rsvps", queryset=Rsvp.objects.filter(member=member), to_attr="my_rsvps")
+        )
+        .order_by("-start")[:limit]
+    )
+
+
+def home_section(request, member):
+    """The members app's HOME_SECTIONS hook: (template, context) or None."""
+    if member is None:
+        return None
+    gatherings = upcoming_for_member(member)
+    if not gatherings:
+        return None
+    return "gatherings/_home_section.html", {"gatherings": gatherings}

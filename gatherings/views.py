@@ -1,0 +1,336 @@
+"""Member pages, answer links, and the pages HR shares with a gathering's organisers."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.access import is_staff_user
+from members.models import Member
+from members.views import member_area
+
+from . import agenda, calendars, exports, selectors
+from . import rsvp as rsvp_module
+from .forms import AgendaItemForm, AnswerForm
+from .models import AgendaItem, Gathering, Rsvp
+
+
+def _own_member(request) -> Member:
+    member = Member.objects.filter(user=request.user).select_related("user").first()
+    if member is None:
+        raise Http404(_("You have no member profile."))
+    return member
+
+
+def _visible_gathering(request, pk: int) -> tuple[Gathering, Member | None]:
+    """The gathering if this person may see it: HR always, a member if it is meant for them."""
+    if is_staff_user(request.user):
+        return get_object_or_404(Gathering.objects.select_related("host"), pk=pk), None
+    member = _own_member(request)
+    gathering = get_object_or_404(
+        selectors.visible_to_member(member=member).select_related("host"), pk=pk
+    )
+    return gathering, member
+
+
+def organiser_page(permission: str):
+    """HR, or a member who organises this gathering (rules predicates); others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, pk, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            gathering = get_object_or_404(Gathering.objects.select_related("host"), pk=pk)
+            if not request.user.has_perm(permission, gathering):
+                raise PermissionDenied
+            request.area_base = (
+                "hr/base.html" if is_staff_user(request.user) else "members/base.html"
+            )
+            return view(request, gathering, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# Member pages
+
+
+@member_area
+@require_GET
+def gathering_list(request):
+    member = _own_member(request)
+    return render(
+        request,
+        "gatherings/member_list.html",
+        {
+            "upcoming": selectors.upcoming_for_member(member),
+            "past": selectors.past_for_member(member),
+        },
+    )
+
+
+@member_area
+@require_GET
+def gathering_detail(request, pk):
+    gathering, member = _visible_gathering(request, pk)
+    my_rsvp = Rsvp.objects.filter(gathering=gathering, member=member).first() if member else None
+    items = agenda.timed_items(
+        gathering=gathering,
+        items=gathering.agenda_items.select_related("speaker_member__user", "speaker_user"),
+    )
+    form = None
+    if member and gathering.answers_open():
+        form = AnswerForm(
+            ask_dietary=gathering.ask_dietary,
+            initial={
+                "answer": my_rsvp.answer if my_rsvp else "",
+                "dietary": my_rsvp.dietary if my_rsvp else "",
+            },
+        )
+    return render(
+        request,
+        "gatherings/member_detail.html",
+        {
+            "gathering": gathering,
+            "agenda": items,
+            "my_rsvp": my_rsvp,
+            "waitlist_place": rsvp_module.waitlist_place(rsvp=my_rsvp) if my_rsvp else None,
+            "form": form,
+            "is_organiser": request.user.has_perm("gatherings.edit_agenda", gathering),
+            "google_url": calendars.google_calendar_url(gathering),
+            "outlook_url": calendars.outlook_calendar_url(gathering),
+        },
+    )
+
+
+@member_area
+@require_POST
+def gathering_answer(request, pk):
+    gathering, member = _visible_gathering(request, pk)
+    if member is None:
+        raise Http404(_("You have no member profile."))
+    form = AnswerForm(request.POST, ask_dietary=gathering.ask_dietary)
+    if not form.is_valid():
+        messages.error(request, _("Choose yes, maybe or no."))
+        return redirect("gatherings:detail", pk=gathering.pk)
+    try:
+        outcome = rsvp_module.answer_gathering(
+            gathering=gathering,
+            member=member,
+            answer=form.cleaned_data["answer"],
+            dietary=form.cleaned_data.get("dietary", ""),
+        )
+    except rsvp_module.AnswersClosed:
+        messages.error(request, _("Answers for this gathering are closed."))
+        return redirect("gatherings:detail", pk=gathering.pk)
+    messages.success(request, _outcome_message(outcome))
+    return redirect("gatherings:detail", pk=gathering.pk)
+
+
+def _outcome_message(outcome) -> str:
+    if outcome.result == "confirmed":
+        return _("You are registered. See you there!")
+    if outcome.result == "waitlisted":
+        return _("The gathering is full. You are number %(place)s on the waiting list.") % {
+            "place": outcome.waitlist_place
+        }
+    if outcome.result == "maybe":
+        return _("Thank you. We have noted maybe.")
+    return _("Thank you for letting us know you cannot come.")
+
+
+@member_area
+@require_GET
+def gathering_ics(request, pk):
+    gathering, member = _visible_gathering(request, pk)
+    method = (
+        calendars.METHOD_CANCEL
+        if gathering.status == Gathering.Status.CANCELLED
+        else calendars.METHOD_PUBLISH
+    )
+    response = HttpResponse(
+        calendars.ics_for(gathering=gathering, method=method),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{calendars.calendar_filename()}"'
+    return response
+
+
+# Answer links from emails: no login, a signed token names the member and gathering.
+
+
+@require_http_methods(["GET", "POST"])
+def rsvp_answer(request, token):
+    try:
+        gathering_id, member_id = rsvp_module.read_token(token)
+    except signing.SignatureExpired:
+        return render(request, "gatherings/rsvp_invalid.html", {"expired": True}, status=400)
+    except signing.BadSignature:
+        return render(request, "gatherings/rsvp_invalid.html", {"expired": False}, status=400)
+    rsvp = (
+        Rsvp.objects.select_related("gathering__host", "member__user")
+        .filter(gathering_id=gathering_id, member_id=member_id)
+        .first()
+    )
+    if rsvp is None:
+        return render(request, "gatherings/rsvp_invalid.html", {"expired": False}, status=400)
+    gathering = rsvp.gathering
+    if not gathering.answers_open():
+        return render(
+            request, "gatherings/rsvp_closed.html", {"gathering": gathering, "rsvp": rsvp}
+        )
+
+    if request.method == "POST":
+        form = AnswerForm(request.POST, ask_dietary=gathering.ask_dietary)
+        if form.is_valid():
+            try:
+                outcome = rsvp_module.answer_gathering(
+                    gathering=gathering,
+                    member=rsvp.member,
+                    answer=form.cleaned_data["answer"],
+                    dietary=form.cleaned_data.get("dietary", ""),
+                )
+            except rsvp_module.AnswersClosed:
+                return render(
+                    request, "gatherings/rsvp_closed.html", {"gathering": gathering, "rsvp": rsvp}
+                )
+            return render(
+                request,
+                "gatherings/rsvp_done.html",
+                {
+                    "gathering": gathering,
+                    "outcome": outcome,
+                    "message": _outcome_message(outcome),
+                    "token": token,
+                },
+            )
+    else:
+        # A GET never changes anything (mail scanners follow links): it only pre-selects.
+        chosen = request.GET.get("answer") or rsvp.answer
+        form = AnswerForm(
+            ask_dietary=gathering.ask_dietary,
+            initial={"answer": chosen, "dietary": rsvp.dietary},
+        )
+    return render(
+        request,
+        "gatherings/rsvp_form.html",
+        {"gathering": gathering, "rsvp": rsvp, "form": form, "token": token},
+    )
+
+
+# Shared by HR and the gathering's organisers
+
+
+def _agenda_context(gathering: Gathering) -> dict:
+    items = list(gathering.agenda_items.select_related("speaker_member__user", "speaker_user"))
+    return {
+        "gathering": gathering,
+        "agenda": agenda.timed_items(gathering=gathering, items=items),
+        "overrun": agenda.overrun_minutes(gathering=gathering, items=items),
+        "total_minutes": sum(item.duration_minutes for item in items),
+    }
+
+
+@organiser_page("gatherings.edit_agenda")
+@require_http_methods(["GET", "POST"])
+def agenda_edit(request, gathering):
+    form = AgendaItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agenda.add_item(gathering=gathering, **form.cleaned_data)
+        messages.success(request, _("The item was added to the agenda."))
+        return redirect("gatherings:agenda", pk=gathering.pk)
+    context = _agenda_context(gathering) | {"form": form, "base_template": request.area_base}
+    if request.htmx:
+        return render(request, "gatherings/agenda_edit.html#agenda-list", context)
+    return render(request, "gatherings/agenda_edit.html", context)
+
+
+@organiser_page("gatherings.edit_agenda")
+@require_POST
+def agenda_reorder(request, gathering):
+    ids = [int(value) for value in request.POST.getlist("item") if value.isdigit()]
+    agenda.reorder(gathering=gathering, item_ids=ids)
+    context = _agenda_context(gathering) | {"base_template": request.area_base}
+    return render(request, "gatherings/agenda_edit.html#agenda-list", context)
+
+
+@organiser_page("gatherings.edit_agenda")
+@require_POST
+def agenda_move(request, gathering, item_pk):
+    item = get_object_or_404(AgendaItem, pk=item_pk, gathering=gathering)
+    agenda.move(item=item, direction="up" if request.POST.get("direction") == "up" else "down")
+    if request.htmx:
+        context = _agenda_context(gathering) | {"base_template": request.area_base}
+        return render(request, "gatherings/agenda_edit.html#agenda-list", context)
+    return redirect(f"{reverse('gatherings:agenda', kwargs={'pk': gathering.pk})}#item-{item.pk}")
+
+
+@organiser_page("gatherings.edit_agenda")
+@require_http_methods(["GET", "POST"])
+def agenda_item_edit(request, gathering, item_pk):
+    item = get_object_or_404(AgendaItem, pk=item_pk, gathering=gathering)
+    form = AgendaItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The agenda item was saved."))
+        return redirect("gatherings:agenda", pk=gathering.pk)
+    return render(
+        request,
+        "gatherings/agenda_item_form.html",
+        {"gathering": gathering, "item": item, "form": form, "base_template": request.area_base},
+    )
+
+
+@organiser_page("gatherings.edit_agenda")
+@require_POST
+def agenda_item_delete(request, gathering, item_pk):
+    AgendaItem.objects.filter(pk=item_pk, gathering=gathering).delete()
+    messages.success(request, _("The item was removed from the agenda."))
+    return redirect("gatherings:agenda", pk=gathering.pk)
+
+
+@member_area
+@require_GET
+def agenda_print(request, pk):
+    gathering, _member = _visible_gathering(request, pk)
+    context = _agenda_context(gathering)
+    context["gathering"] = selectors.gathering_for_page(pk=gathering.pk)
+    return render(request, "gatherings/agenda_print.html", context)
+
+
+@organiser_page("gatherings.view_attendees")
+@require_GET
+def attendees(request, gathering):
+    rows = list(selectors.attendee_rows(gathering=gathering))
+    context = {
+        "gathering": gathering,
+        "rows": rows,
+        "counts": selectors.answer_counts(gathering=gathering),
+        "dietary": selectors.dietary_summary(rows),
+        "base_template": request.area_base,
+        "is_hr": is_staff_user(request.user),
+    }
+    if request.htmx:
+        return render(request, "gatherings/attendees.html#counts", context)
+    return render(request, "gatherings/attendees.html", context)
+
+
+@organiser_page("gatherings.view_attendees")
+@require_GET
+def attendees_export(request, gathering, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    rows = list(selectors.attendee_rows(gathering=gathering))
+    exports.log_export(user=request.user, gathering=gathering, rows=rows, fmt=fmt)
+    if fmt == "xlsx":
+        return exports.xlsx_response(gathering=gathering, rows=rows)
+    return exports.csv_response(gathering=gathering, rows=rows)

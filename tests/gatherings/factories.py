@@ -1,0 +1,53 @@
+"""Factories for gatherings."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from gatherings.models import AgendaItem, Gathering, Organiser, Rsvp
+
+from ..factories import MemberFactory
+
+
+class GatheringFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Gathering
+
+    title = factory.Sequence(lambda n: f"Alumnisamling {n}")
+    format = Gathering.Format.AFTERNOON
+    start = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
+    )
+    end = factory.LazyAttribute(lambda o: o.start + timedelta(hours=3))
+    rsvp_deadline = factory.LazyAttribute(lambda o: o.start - timedelta(days=7))
+    capacity = 40
+    address = "Strandkaien 2, Bergen"
+    status = Gathering.Status.PUBLISHED
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    gathering = factory.SubFactory(GatheringFactory)
+    order = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Punkt {n}")
+    duration_minutes = 20
+
+
+class RsvpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rsvp
+
+    gathering = factory.SubFactory(GatheringFactory)
+    member = factory.SubFactory(MemberFactory)
+    invited_at = factory.LazyFunction(timezone.now)
+
+
+class OrganiserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organiser
+
+    gathering = factory.SubFactory(GatheringFactory)
+    member = factory.SubFactory(MemberFactory)

@@ -1,0 +1,107 @@
+"""The attendee view: counts, dietary needs, exports and flat query counts."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from gatherings import selectors
+
+from .factories import GatheringFactory, RsvpFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_counts_cover_every_answer():
+    gathering = GatheringFactory(capacity=1)
+    RsvpFactory(gathering=gathering, answer="yes")
+    RsvpFactory(gathering=gathering, answer="yes", waitlist_position=1)
+    RsvpFactory(gathering=gathering, answer="no")
+    RsvpFactory(gathering=gathering, answer="maybe")
+    RsvpFactory(gathering=gathering)
+
+    counts = selectors.answer_counts(gathering=gathering)
+
+    assert (counts.yes, counts.waitlisted, counts.no, counts.maybe, counts.not_answered) == (
+        1,
+        1,
+        1,
+        1,
+        1,
+    )
+
+
+def test_dietary_needs_are_summarised_for_confirmed_attendees():
+    gathering = GatheringFactory()
+    RsvpFactory(gathering=gathering, answer="yes", dietary="Vegetar")
+    RsvpFactory(gathering=gathering, answer="yes", dietary="vegetar ")
+    RsvpFactory(gathering=gathering, answer="no", dietary="Glutenfri")
+
+    summary = selectors.dietary_summary(selectors.attendee_rows(gathering=gathering))
+
+    assert summary == [("Vegetar", 2)]
+
+
+def test_csv_export_neutralises_formulas(staff_client):
+    gathering = GatheringFactory()
+    RsvpFactory(
+        gathering=gathering,
+        answer="yes",
+        dietary='=HYPERLINK("http://x")',
+        member__user__first_name="+Ola",
+    )
+
+    response = staff_client.get(
+        reverse("gatherings:attendees_export", kwargs={"pk": gathering.pk, "fmt": "csv"})
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][0].startswith("'+Ola")
+    assert rows[1][4] == '\'=HYPERLINK("http://x")'
+
+
+def test_xlsx_export_neutralises_formulas(staff_client):
+    gathering = GatheringFactory()
+    RsvpFactory(gathering=gathering, answer="yes", dietary="@SUM(A1)")
+
+    response = staff_client.get(
+        reverse("gatherings:attendees_export", kwargs={"pk": gathering.pk, "fmt": "xlsx"})
+    )
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.cell(row=2, column=5).value == "'@SUM(A1)"
+    assert sheet.cell(row=2, column=5).data_type == "s"
+
+
+def test_counts_poll_returns_only_the_counts(staff_client):
+    gathering = GatheringFactory()
+
+    response = staff_client.get(
+        reverse("gatherings:attendees", kwargs={"pk": gathering.pk}), headers={"HX-Request": "true"}
+    )
+
+    assert response.content.decode().lstrip().startswith('<div id="attendee-counts"')
+
+
+@pytest.mark.parametrize("size", [1, 5, 20])
+def test_attendee_page_queries_stay_flat(size, staff_client, django_assert_num_queries):
+    gathering = GatheringFactory()
+    for _ in range(size):
+        RsvpFactory(gathering=gathering, answer="yes", member__employer=None)
+    url = reverse("gatherings:attendees", kwargs={"pk": gathering.pk})
+    staff_client.get(url)  # warm the session and the user's caches
+
+    with django_assert_num_queries(6):
+        staff_client.get(url)
+
+
+@pytest.mark.parametrize("size", [1, 5, 20])
+def test_hr_list_queries_stay_flat(size, staff_client, django_assert_num_queries):
+    for _ in range(size):
+        RsvpFactory(gathering=GatheringFactory())
+    url = reverse("hr_gatherings:list")
+
+    with django_assert_num_queries(5):
+        staff_client.get(url)
