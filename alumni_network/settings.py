@@ -227,6 +227,8 @@ NETWORK_CONTACT_EMAIL = env("NETWORK_CONTACT_EMAIL", default="alumni@fjordvik.ex
 # Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# One queue unless told otherwise; fault tests give their worker a queue of its own.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -241,7 +243,12 @@ CELERY_TIMEZONE = TIME_ZONE
 # The longest countdown or retry delay any task uses; the broker's visibility
 # timeout must exceed it or Redis hands the task to a second worker.
 CELERY_MAX_COUNTDOWN = 3600
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_MAX_COUNTDOWN}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * CELERY_MAX_COUNTDOWN,
+    # Publishing fails at once when Redis is down instead of holding the web
+    # request for seconds of reconnects; the outbox sweep sends what was missed.
+    "max_retries": 0,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Seconds a claimed outbox row may stay in `sending` before the sweep hands it
 # back (a worker was killed). Longer than any batch takes to send.

@@ -1,11 +1,15 @@
 """An SMTP sink on a free loopback port: collects messages, and can misbehave on purpose."""
 
+import logging
 import socket
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+
+# aiosmtpd logs every SMTP command at INFO; thousands of them drown a failure.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def free_port() -> int:
