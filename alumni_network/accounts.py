@@ -32,16 +32,11 @@ def register_kinds() -> None:
 
 class AccountAdapter(MembersAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        """Render allauth's message now, in the reader's language; send it from the outbox."""
+        """Render allauth's message now, in the reader's language; send it from the outbox.
+
+        Its plain text goes into the network's own HTML layout.
+        """
         message = self.render_mail(template_prefix, email, context)
-        html = next(
-            (
-                body
-                for body, mimetype in getattr(message, "alternatives", [])
-                if mimetype == "text/html"
-            ),
-            "",
-        )
         queue_email(
             kind=ACCOUNT_EMAIL.name,
             to=email,
