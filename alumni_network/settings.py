@@ -299,3 +299,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- gatherings: reminders (confirmed N days before, one nudge before the
+# deadline, breakfast the evening before). Each run selects what is due and
+# marks it, so running often is safe and a missed run catches up.
+CELERY_BEAT_SCHEDULE["gatherings-reminders"] = {
+    "task": "gatherings.send_reminders",
+    "schedule": 15 * 60.0,
+}
