@@ -61,7 +61,9 @@ def ics_for(*, gathering: Gathering, method: str = METHOD_REQUEST, attendee_emai
     cancelled = method == METHOD_CANCEL or gathering.status == Gathering.Status.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)
-    calendar.add_missing_timezones()
+    # A VTIMEZONE covering just the years around the event keeps the file small.
+    year = timezone.localtime(gathering.start, OSLO).year
+    calendar.add_missing_timezones(first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))
     return calendar.to_ical().decode()
 
 
