@@ -1,5 +1,6 @@
 """Calendar files (.ics) and add-to-calendar links for a gathering."""
 
+from datetime import date
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
