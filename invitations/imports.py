@@ -19,23 +19,15 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from .models import (
-    ColumnMapping,
-    Leaver,
-    LeaverChange,
-    RegisterImport,
-    email_hash,
-    normalise_email,
-)
+from . import register_writes
+from .models import ColumnMapping, Leaver, RegisterImport
 from .register_files import FileUnreadable, open_register
-from .suppression import suppressed_hashes
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 # A preview keeps every error up to this many (with the row's values, for the
 # error download) and a sample of the changes; beyond that it only counts.
 MAX_STORED_ERRORS = 10_000
@@ -223,7 +215,18 @@ _MAX_LENGTHS = {
 
 def parse_date(value) -> datetime.date | None:
     """dd.mm.yyyy, d.m.yyyy, yyyy-mm-dd, or an Excel date cell; raises ValueError."""
-    if value in ("", None):
+    if type(value) is str:  # the common case first: every CSV cell
+        text = value.strip()
+        if not text:
+            return None
+        if match := _DATE_DOTTED.match(text):
+            day, month, year = match.groups()
+            return datetime.date(int(year), int(month), int(day))
+        if match := _DATE_ISO.match(text):
+            year, month, day = match.groups()
+            return datetime.date(int(year), int(month), int(day))
+        raise ValueError(text)
+    if value is None:
         return None
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -235,14 +238,7 @@ def parse_date(value) -> datetime.date | None:
 
         result = from_excel(value)
         return result.date() if isinstance(result, datetime.datetime) else result
-    text = str(value).strip()
-    if match := _DATE_DOTTED.match(text):
-        day, month, year = (int(part) for part in match.groups())
-        return datetime.date(year, month, day)
-    if match := _DATE_ISO.match(text):
-        year, month, day = (int(part) for part in match.groups())
-        return datetime.date(year, month, day)
-    raise ValueError(text)
+    return parse_date(str(value))
 
 
 def _text(value) -> str:
@@ -253,23 +249,41 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+# Addresses of this plain shape are valid by Django's rules too; only the rest
+# (rare in a register) pays for the full validator.
+_PLAIN_EMAIL = re.compile(
+    r"^[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+)
+
+
+def _email_error(email: str) -> str | None:
+    if len(email) <= 254 and _PLAIN_EMAIL.match(email):
+        return None
+    try:
+        validate_email(email)
+    except ValidationError:
+        return _("“%(value)s” is not a valid email address.") % {"value": email}
+    return None
+
+
 def validate_row(cells: list, mapping: list[str]) -> tuple[dict, list[str]]:
     """The row's values by field, normalised, and what is wrong with it."""
     values: dict = {}
     errors: list[str] = []
     width = len(mapping)
-    if len(cells) > width and any(_text(cell) for cell in cells[width:]):
+    count = len(cells)
+    if count > width and any(_text(cell) for cell in cells[width:]):
         errors.append(
             _(
                 "The row has %(cells)s columns but the header has %(headers)s. "
                 "A value containing the delimiter must be in quotes."
             )
-            % {"cells": len(cells), "headers": width}
+            % {"cells": count, "headers": width}
         )
     for index, name in enumerate(mapping):
         if not name or name == REASON:
             continue
-        raw = cells[index] if index < len(cells) else ""
+        raw = cells[index] if index < count else ""
         if name in DATE_FIELDS:
             try:
                 values[name] = parse_date(raw)
@@ -279,14 +293,11 @@ def validate_row(cells: list, mapping: list[str]) -> tuple[dict, list[str]]:
                     % {"field": FIELDS[name], "value": _text(raw)}
                 )
             continue
-        text = _text(raw)
-        if name == "email":
-            text = normalise_email(text)
-            if text:
-                try:
-                    validate_email(text)
-                except ValidationError:
-                    errors.append(_("“%(value)s” is not a valid email address.") % {"value": text})
+        text = raw.strip() if type(raw) is str else _text(raw)
+        if name == "email" and text:
+            text = text.lower()
+            if error := _email_error(text):
+                errors.append(error)
         if len(text) > _MAX_LENGTHS[name]:
             errors.append(
                 _("%(field)s is longer than %(limit)s characters.")
@@ -414,6 +425,7 @@ def _run(path, file_name, mapping, register_import, on_progress, batch_size) -> 
         result.mapping = mapping
         result.notes = table.notes + mapping_notes(table.headers, mapping)
         duplicates = _DuplicateFinder()
+        suppression = register_writes.SuppressionCheck()
         batch: list[_Row] = []
         for line, cells in table.rows:
             if not any(_text(cell) for cell in cells):
@@ -426,47 +438,49 @@ def _run(path, file_name, mapping, register_import, on_progress, batch_size) -> 
                 continue
             batch.append(_Row(line, values, cells))
             if len(batch) >= batch_size:
-                _process_batch(batch, mapping, result, register_import)
+                _process_batch(batch, mapping, result, register_import, suppression)
                 batch = []
                 if on_progress:
                     on_progress(result.total_rows)
         if batch:
-            _process_batch(batch, mapping, result, register_import)
+            _process_batch(batch, mapping, result, register_import, suppression)
         if on_progress:
             on_progress(result.total_rows)
     result.error_rows.sort(key=lambda error: error["line"])
     return result
 
 
-_UPDATABLE = [*FIELDS, "status", "updated_at"]
+def _process_batch(
+    batch: list[_Row],
+    mapping: list[str],
+    result: ImportResult,
+    register_import,
+    suppression: register_writes.SuppressionCheck,
+):
+    """Match a batch against the register in two queries; write it if committing.
 
-
-def _process_batch(batch: list[_Row], mapping: list[str], result: ImportResult, register_import):
-    """Match a batch against the register in two queries; write it if committing."""
+    Rows and leavers stay plain dicts here: building model instances for every
+    row would cost more than reading the file.
+    """
     mapped = [name for name in mapping if name in FIELDS]
     numbers = [row.values["employee_number"] for row in batch if row.values.get("employee_number")]
     emails = [row.values["email"] for row in batch if row.values.get("email")]
-    by_number: dict[str, Leaver] = {}
-    by_email: dict[str, Leaver] = {}
-    if numbers or emails:
-        query = Q(employee_number__in=numbers) if numbers else Q()
-        if emails:
-            query |= Q(email__in=emails)
-        for leaver in Leaver.objects.filter(query).exclude(employee_number="", email=""):
-            if leaver.employee_number:
-                by_number[leaver.employee_number] = leaver
-            if leaver.email:
-                by_email[leaver.email] = leaver
-    suppressed = suppressed_hashes({email_hash(email) for email in emails})
-    now = timezone.now()
-    to_create: list[tuple[_Row, Leaver]] = []
-    to_update: list[tuple[_Row, Leaver, dict]] = []
+    by_number: dict[str, dict] = {}
+    by_email: dict[str, dict] = {}
+    for leaver in register_writes.matching_leavers(numbers=numbers, emails=emails):
+        if leaver["employee_number"]:
+            by_number[leaver["employee_number"]] = leaver
+        if leaver["email"]:
+            by_email[leaver["email"]] = leaver
+    suppressed = suppression.suppressed_emails(emails)
+    to_create: list[tuple[int, dict]] = []
+    to_update: list[tuple[int, dict, dict]] = []
     for row in batch:
         values = row.values
         number, email = values.get("employee_number", ""), values.get("email", "")
         leaver = by_number.get(number) if number else None
         if leaver is None and email and (candidate := by_email.get(email)):
-            if number and candidate.employee_number and candidate.employee_number != number:
+            if number and candidate["employee_number"] and candidate["employee_number"] != number:
                 result.add_error(
                     row.line,
                     [
@@ -474,15 +488,15 @@ def _process_batch(batch: list[_Row], mapping: list[str], result: ImportResult, 
                             "The email %(email)s belongs to employee number %(other)s "
                             "in the register."
                         )
-                        % {"email": email, "other": candidate.employee_number}
+                        % {"email": email, "other": candidate["employee_number"]}
                     ],
                     row.cells,
                 )
                 continue
             leaver = candidate
-        if leaver is not None and email and email != leaver.email:
+        if leaver is not None and email and email != leaver["email"]:
             other = by_email.get(email)
-            if other is not None and other.pk != leaver.pk:
+            if other is not None and other["id"] != leaver["id"]:
                 result.add_error(
                     row.line,
                     [
@@ -490,19 +504,17 @@ def _process_batch(batch: list[_Row], mapping: list[str], result: ImportResult, 
                             "The email %(email)s belongs to another person "
                             "in the register (%(name)s)."
                         )
-                        % {"email": email, "name": other}
+                        % {"email": email, "name": _name(other)}
                     ],
                     row.cells,
                 )
                 continue
-        is_suppressed = bool(email) and email_hash(email) in suppressed
+        is_suppressed = bool(email) and email in suppressed
         if leaver is None:
-            leaver = Leaver(**values, created_at=now, updated_at=now)
-            if is_suppressed:
-                leaver.status = Leaver.Status.SUPPRESSED
-            to_create.append((row, leaver))
+            status = Leaver.Status.SUPPRESSED if is_suppressed else Leaver.Status.IN_REGISTER
+            to_create.append((row.line, {**values, "status": str(status)}))
             result.created += 1
-            if not leaver.email:
+            if not email:
                 result.without_email += 1
             continue
         changes = {}
@@ -510,27 +522,24 @@ def _process_batch(batch: list[_Row], mapping: list[str], result: ImportResult, 
             new = values.get(name)
             if name in IDENTITY_FIELDS and not new:
                 continue  # an empty cell never erases how a person is matched
-            old = getattr(leaver, name)
+            old = leaver[name]
             if old != new and (old or new):
                 changes[name] = [_json_value(old), _json_value(new)]
-        if is_suppressed and leaver.status != Leaver.Status.SUPPRESSED:
-            changes["status"] = [leaver.status, Leaver.Status.SUPPRESSED.value]
-        merged_hired = values["hired_on"] if "hired_on" in changes else leaver.hired_on
-        merged_left = values["left_on"] if "left_on" in changes else leaver.left_on
-        if merged_hired and merged_left and merged_left < merged_hired:
+        if is_suppressed and leaver["status"] != Leaver.Status.SUPPRESSED:
+            changes["status"] = [leaver["status"], str(Leaver.Status.SUPPRESSED)]
+        hired = values["hired_on"] if "hired_on" in changes else leaver["hired_on"]
+        left = values["left_on"] if "left_on" in changes else leaver["left_on"]
+        if hired and left and left < hired:
             result.add_error(
                 row.line,
                 [
                     _("The leaving date %(left)s is before the hire date %(hired)s.")
-                    % {
-                        "left": merged_left.strftime("%d.%m.%Y"),
-                        "hired": merged_hired.strftime("%d.%m.%Y"),
-                    }
+                    % {"left": left.strftime("%d.%m.%Y"), "hired": hired.strftime("%d.%m.%Y")}
                 ],
                 row.cells,
             )
             continue
-        if not (email or leaver.email):
+        if not (email or leaver["email"]):
             result.without_email += 1
         if not changes:
             result.unchanged += 1
@@ -540,50 +549,25 @@ def _process_batch(batch: list[_Row], mapping: list[str], result: ImportResult, 
             result.sample.append(
                 {
                     "line": row.line,
-                    "name": str(leaver),
+                    "name": _name(leaver),
                     "changes": [[name, old, new] for name, (old, new) in changes.items()],
                 }
             )
+        merged = dict(leaver)
         for name in changes:
-            setattr(leaver, name, values[name] if name != "status" else Leaver.Status.SUPPRESSED)
-        leaver.updated_at = now
-        to_update.append((row, leaver, changes))
+            merged[name] = values[name] if name != "status" else str(Leaver.Status.SUPPRESSED)
+        to_update.append((row.line, merged, changes))
     if register_import is not None:
-        _write(to_create, to_update, register_import)
-
-
-def _write(to_create, to_update, register_import) -> None:
-    """Set-based writes: one INSERT for the new, one INSERT … ON CONFLICT (id) for the changed."""
-    if to_create:
-        Leaver.objects.bulk_create([leaver for _row, leaver in to_create])
-    if to_update:
-        Leaver.objects.bulk_create(
-            [leaver for _row, leaver, _changes in to_update],
-            update_conflicts=True,
-            unique_fields=["id"],
-            update_fields=_UPDATABLE,
+        register_writes.write_batch(
+            to_create=to_create, to_update=to_update, register_import_id=register_import.pk
         )
-    LeaverChange.objects.bulk_create(
-        [
-            LeaverChange(
-                leaver=leaver,
-                register_import=register_import,
-                line=row.line,
-                action=LeaverChange.Action.CREATED,
-                changes={},
-            )
-            for row, leaver in to_create
-        ]
-        + [
-            LeaverChange(
-                leaver=leaver,
-                register_import=register_import,
-                line=row.line,
-                action=LeaverChange.Action.UPDATED,
-                changes=changes,
-            )
-            for row, leaver, changes in to_update
-        ]
+
+
+def _name(leaver: dict) -> str:
+    return (
+        f"{leaver['first_name']} {leaver['last_name']}".strip()
+        or leaver["email"]
+        or leaver["employee_number"]
     )
 
 
