@@ -7,6 +7,6 @@ class GatheringsConfig(AppConfig):
     verbose_name = _("Gatherings")
 
     def ready(self):
-        from . import emails
+        from . import emails, permissions  # noqa: F401 - registers the rules permissions
 
         emails.register()

@@ -1,4 +1,9 @@
-"""Who may do what with one gathering (django-rules predicates)."""
+"""Who may do what with one gathering (django-rules predicates).
+
+Not named rules.py: Celery's Django fixup puts the working directory first on
+sys.path, so a rules.py in this folder would shadow the rules library whenever
+manage.py runs from here (as scripts/messages does). apps.ready() imports it.
+"""
 
 import rules
 
