@@ -38,21 +38,28 @@ class DirectoryFilters:
 
 
 def text_match(q: str) -> Q:
-    """Members whose search text matches `q`: every word as a substring; on
-    PostgreSQL also whole words in any form (full text) and near spellings (trigram)."""
-    terms = q.lower().split()
+    """Members whose search text matches `q`: every word as a substring (trigram
+    index on PostgreSQL) or, on PostgreSQL, all words in any order (full text)."""
     substring = Q()
-    for term in terms:
+    for term in q.lower().split():
         substring &= Q(search_text__contains=term)
     if connection.vendor != "postgresql":
         return substring
+    # search_vector is a generated column that exists on PostgreSQL only (migration 0005).
     full_text = RawSQL(
-        "to_tsvector('simple'::regconfig, search_text) @@ plainto_tsquery('simple'::regconfig, %s)",
+        "search_vector @@ plainto_tsquery('simple'::regconfig, %s)",
         [q.lower()],
         output_field=BooleanField(),
     )
-    fuzzy = RawSQL("%s <%% search_text", [q.lower()], output_field=BooleanField())
-    return substring | Q(full_text) | Q(fuzzy)
+    return substring | Q(full_text)
+
+
+def fuzzy_match(q: str) -> Q:
+    """Near spellings ("Nordman" for "Nordmann"), by trigram word similarity.
+
+    Only tried when nothing matches exactly: it is far less selective.
+    """
+    return Q(RawSQL("%s <%% search_text", [q.lower()], output_field=BooleanField()))
 
 
 def _has_competence(name: str) -> Exists:
@@ -79,6 +86,10 @@ def directory_members(*, viewer, filters: DirectoryFilters, hr: bool = False) ->
             members = members.filter(
                 Q(user__first_name__icontains=filters.q) | Q(user__last_name__icontains=filters.q)
             )
+        elif (
+            connection.vendor == "postgresql" and not members.filter(text_match(filters.q)).exists()
+        ):
+            members = members.filter(fuzzy_match(filters.q))
         else:
             members = members.filter(text_match(filters.q))
     if filters.employer:

@@ -103,6 +103,7 @@ class ProfileView:
     pk: int
     name: str
     groups: frozenset[str]
+    url: str = ""
     photo_url: str = ""
     personal_email: str = ""
     phone: str = ""
@@ -134,6 +135,7 @@ def visible_profile(*, member: Member, viewer) -> ProfileView:
         pk=member.pk,
         name=member.user.get_full_name() or _("Member"),
         groups=groups,
+        url=reverse("members:profile", kwargs={"pk": member.pk}),
         hr_only=hr_only_groups_shown(member=member, viewer=viewer),
     )
     if "photo" in groups and member.photo:
