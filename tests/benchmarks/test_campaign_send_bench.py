@@ -1,0 +1,157 @@
+"""BENCH campaign_send: the outbox through real workers against a bare smtplib loop.
+
+Both send the same rendered campaign email to the same loopback aiosmtpd sink
+in the same run. Run with the README's benchmark command (PostgreSQL, Redis).
+"""
+
+import os
+import secrets
+import smtplib
+import statistics
+import time
+
+import psycopg
+import pytest
+from django.db import connection
+
+from invitations.outbox import OutboxEmail
+from invitations.sending import TemplateCache, dispatch_drains, render_message
+from tests.mail_sink import SmtpSink
+from tests.workers import dispatching_to, start_worker, stop, wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+SIZE = int(os.environ.get("BENCH_CAMPAIGN_SIZE", 20_000))
+BUILD_SIZE = int(os.environ.get("BENCH_OUTBOX_BUILD_SIZE", 100_000))
+RUNS = int(os.environ.get("BENCH_RUNS", 3))
+
+
+def campaign_rows(count, *, offset=0):
+    return [
+        OutboxEmail(
+            kind="hr_message",
+            to_email=f"alumnus{offset + n}@example.org",
+            language="nb" if n % 4 else "en",
+            bulk=True,
+            data={
+                "subject": "Invitasjon til Fjordvik Alumni",
+                "body": "Hei!\n\nVi samler tidligere kolleger til faglig påfyll og godt selskap.",
+            },
+        )
+        for n in range(count)
+    ]
+
+
+def bare_smtplib_rate(sink, count) -> float:
+    """Messages/s of pre-rendered messages over one reused connection."""
+    templates = TemplateCache()
+    rows = campaign_rows(count, offset=10_000_000)
+    payloads = [
+        (
+            row.to_email,
+            render_message(row, templates=templates).message().as_bytes(linesep="\r\n"),
+        )
+        for row in rows
+    ]
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
+        for to_email, payload in payloads:
+            smtp.sendmail("alumni@fjordvik.example", [to_email], payload)
+    return count / (time.perf_counter() - started)
+
+
+def outbox_rate(sink, count, *, workers) -> float:
+    """Messages/s from dispatching the drains until every row is sent."""
+    OutboxEmail.objects.all().delete()
+    OutboxEmail.objects.bulk_create(campaign_rows(count), batch_size=5000)
+    queue = f"bench-{secrets.token_hex(4)}"
+    broker = os.environ["REDIS_URL"]
+    with dispatching_to(broker_url=broker, queue=queue):
+        processes = [
+            start_worker(broker_url=broker, queue=queue, EMAIL_URL=sink.email_url())
+            for _ in range(workers)
+        ]
+        try:
+            time.sleep(4)  # let the workers boot before the clock starts
+            started = time.perf_counter()
+            dispatch_drains(workers)
+            done = wait_for(
+                lambda: not OutboxEmail.objects.filter(status__in=["queued", "sending"]).exists(),
+                timeout=900,
+                interval=0.1,
+            )
+            elapsed = time.perf_counter() - started
+        finally:
+            for process in processes:
+                stop(process)
+    assert done
+    assert OutboxEmail.objects.filter(status="sent").count() == count
+    return count / elapsed
+
+
+def test_bench_campaign_send():
+    with SmtpSink() as sink:
+        baselines, single, double = [], [], []
+        for _ in range(RUNS):
+            baselines.append(bare_smtplib_rate(sink, SIZE))
+            single.append(outbox_rate(sink, SIZE, workers=1))
+            double.append(outbox_rate(sink, SIZE, workers=2))
+    baseline = statistics.median(baselines)
+    print(
+        f"BENCH campaign_send ratio={statistics.median(single) / baseline:.3f} target=0.5 "
+        f"outbox {statistics.median(single):.0f} msg/s with 1 worker process vs bare smtplib "
+        f"{baseline:.0f} msg/s, {SIZE} recipients, median of {RUNS}"
+    )
+    print(
+        f"BENCH campaign_send_two_workers ratio={statistics.median(double) / baseline:.3f} "
+        f"target=1.5 outbox {statistics.median(double):.0f} msg/s with 2 worker processes vs "
+        f"bare smtplib {baseline:.0f} msg/s, {SIZE} recipients, median of {RUNS}"
+    )
+
+
+def copy_rate(count) -> float:
+    """Rows/s of a raw psycopg COPY of the same columns into an UNLOGGED table."""
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
+    ) as raw:
+        raw.execute(
+            "CREATE UNLOGGED TABLE IF NOT EXISTS bench_outbox_copy "
+            "(to_email text, kind text, language text, bulk boolean, data jsonb, status text)"
+        )
+        raw.execute("TRUNCATE bench_outbox_copy")
+        started = time.perf_counter()
+        with raw.cursor().copy(
+            "COPY bench_outbox_copy (to_email, kind, language, bulk, data, status) FROM STDIN"
+        ) as copy:
+            for n in range(count):
+                copy.write_row(
+                    (
+                        f"alumnus{n}@example.org",
+                        "hr_message",
+                        "nb",
+                        True,
+                        '{"subject": "x"}',
+                        "queued",
+                    )
+                )
+        elapsed = time.perf_counter() - started
+        raw.execute("DROP TABLE bench_outbox_copy")
+    return count / elapsed
+
+
+def test_bench_outbox_build():
+    ours, copies = [], []
+    for _ in range(RUNS):
+        OutboxEmail.objects.all().delete()
+        rows = campaign_rows(BUILD_SIZE)
+        started = time.perf_counter()
+        OutboxEmail.objects.bulk_create(rows, batch_size=5000)
+        ours.append(BUILD_SIZE / (time.perf_counter() - started))
+        copies.append(copy_rate(BUILD_SIZE))
+    rate = statistics.median(ours)
+    print(
+        f"BENCH campaign_outbox_build ratio={rate / statistics.median(copies):.3f} target=0.2 "
+        f"{BUILD_SIZE} outbox rows in {BUILD_SIZE / rate:.1f} s ({rate:.0f} rows/s) vs raw COPY "
+        f"{statistics.median(copies):.0f} rows/s, median of {RUNS}"
+    )
