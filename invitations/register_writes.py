@@ -9,6 +9,7 @@ caller's transaction makes the whole import one unit.
 
 import json
 
+import psycopg
 from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -44,8 +45,8 @@ def matching_leavers(*, numbers: list[str], emails: list[str]) -> list[dict]:
         # IN placeholders; lower(email) because the unique index is on it.
         rows = _pg_fetch(
             f"SELECT {', '.join(columns)} FROM {_LEAVER} "  # noqa: S608 - fixed names
-            "WHERE (employee_number <> '' AND employee_number = ANY(%s)) "
-            "OR (email <> '' AND lower(email) = ANY(%s))",
+            "WHERE (employee_number <> '' AND employee_number = ANY(%b)) "
+            "OR (email <> '' AND lower(email) = ANY(%b))",
             [numbers, emails],
         )
         return [dict(zip(columns, row, strict=True)) for row in rows]
@@ -88,7 +89,7 @@ def suppressed_among(hashes: list[str]) -> set[str]:
         return {
             row[0]
             for row in _pg_fetch(
-                f"SELECT email_hash FROM {table} WHERE email_hash = ANY(%s)",  # noqa: S608
+                f"SELECT email_hash FROM {table} WHERE email_hash = ANY(%b)",  # noqa: S608
                 [hashes],
             )
         }
@@ -100,7 +101,7 @@ def suppressed_among(hashes: list[str]) -> set[str]:
 def _pg_fetch(sql: str, params: list) -> list[tuple]:
     """A read on the psycopg connection itself (server-side binding), same transaction."""
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
+    with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -121,8 +122,10 @@ def _row_values(values: dict) -> list:
 
 
 def _write_postgres(to_create, to_update, register_import_id, now) -> None:
-    with connection.cursor() as django_cursor:
-        cursor = django_cursor.cursor  # the psycopg cursor, for COPY
+    # The psycopg connection's own cursor: COPY, and arrays bound on the server
+    # (Django's client-side binding would quote every element in Python).
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
         history = []
         if to_create:
             cursor.execute(
@@ -158,7 +161,7 @@ def _write_postgres(to_create, to_update, register_import_id, now) -> None:
         cursor.execute(
             f"INSERT INTO {_CHANGE} (leaver_id, register_import_id, line, action, changes) "  # noqa: S608
             "SELECT leaver_id, %s, line, action, changes::jsonb "
-            "FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[]) "
+            "FROM unnest(%b::bigint[], %b::int[], %b::text[], %b::text[]) "
             "AS h(leaver_id, line, action, changes)",
             [register_import_id, ids, lines, actions, changes],
         )
