@@ -1,4 +1,5 @@
-"""The demo register: a few hundred leavers, the members linked, some suppressed; seeding twice changes nothing."""
+"""The demo register: a few hundred leavers, members linked, some suppressed; seeding twice changes
+nothing."""
 
 import io
 
