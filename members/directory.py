@@ -6,13 +6,14 @@ PostgreSQL the free-text search uses full-text and trigram GIN indexes (see
 migration 0003); elsewhere a plain LIKE on the same lower-cased text.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from .models import Competence, Member
+from .models import Competence, Member, User
 from .privacy import visible_q
 from .profiles import competence_slug
 
@@ -37,29 +38,51 @@ class DirectoryFilters:
     flag: str = ""
 
 
-def text_match(q: str) -> Q:
-    """Members whose search text matches `q`: every word as a substring (trigram
-    index on PostgreSQL) or, on PostgreSQL, all words in any order (full text)."""
-    substring = Q()
+def substring_match(q: str) -> Q:
+    """Every word of `q` somewhere in the search text (trigram GIN index on PostgreSQL)."""
+    match = Q()
     for term in q.lower().split():
-        substring &= Q(search_text__contains=term)
-    if connection.vendor != "postgresql":
-        return substring
-    # search_vector is a generated column that exists on PostgreSQL only (migration 0005).
-    full_text = RawSQL(
-        "search_vector @@ plainto_tsquery('simple'::regconfig, %s)",
-        [q.lower()],
-        output_field=BooleanField(),
+        match &= Q(search_text__contains=term)
+    return match
+
+
+def word_match(q: str) -> Q:
+    """PostgreSQL: every word of `q` starts a word of the search text, in any order.
+
+    Uses the stored tsvector column (migration 0005), so it is exact and needs no
+    recheck; "nordm" finds "Nordmann". Only word characters reach to_tsquery.
+    """
+    terms = re.findall(r"\w+", q.lower())
+    tsquery = " & ".join(f"{term}:*" for term in terms) or "''"
+    return Q(
+        RawSQL(
+            "search_vector @@ to_tsquery('simple'::regconfig, %s)",
+            [tsquery],
+            output_field=BooleanField(),
+        )
     )
-    return substring | Q(full_text)
 
 
 def fuzzy_match(q: str) -> Q:
-    """Near spellings ("Nordman" for "Nordmann"), by trigram word similarity.
-
-    Only tried when nothing matches exactly: it is far less selective.
-    """
+    """PostgreSQL: near spellings ("Nordmnan" for "Nordmann"), by trigram word similarity."""
     return Q(RawSQL("%s <%% search_text", [q.lower()], output_field=BooleanField()))
+
+
+def text_match(members: QuerySet[Member], q: str) -> QuerySet[Member]:
+    """Narrow `members` to those matching `q`.
+
+    SQLite: a substring match. PostgreSQL: the most precise match that finds
+    anyone, cheapest first: whole words and word starts (full text), then
+    substrings anywhere (trigram), then near spellings (trigram similarity).
+    Each fallback costs one EXISTS query, only when the previous found nobody.
+    """
+    if connection.vendor != "postgresql":
+        return members.filter(substring_match(q))
+    for match in (word_match(q), substring_match(q)):
+        found = members.filter(match)
+        if found.exists():
+            return found
+    return members.filter(fuzzy_match(q))
 
 
 def _has_competence(name: str) -> Exists:
@@ -78,20 +101,11 @@ def directory_members(*, viewer, filters: DirectoryFilters, hr: bool = False) ->
     With hr=False (the member directory) only members in the directory are found;
     HR's competence search finds every active member, by what HR may see.
     """
-    members = Member.objects.filter(user__is_active=True)
+    # Not filter(user__is_active=True): that joins every user before the search
+    # narrows anything; the inactive are few and have their own partial index.
+    members = Member.objects.exclude(user_id__in=User.objects.filter(is_active=False).values("pk"))
     if not hr:
         members = members.filter(in_directory=True)
-    if filters.q:
-        if hr:
-            members = members.filter(
-                Q(user__first_name__icontains=filters.q) | Q(user__last_name__icontains=filters.q)
-            )
-        elif (
-            connection.vendor == "postgresql" and not members.filter(text_match(filters.q)).exists()
-        ):
-            members = members.filter(fuzzy_match(filters.q))
-        else:
-            members = members.filter(text_match(filters.q))
     if filters.employer:
         members = members.filter(visible_q("work", viewer)).filter(
             Q(employer__name__icontains=filters.employer) | Q(title__icontains=filters.employer)
@@ -114,8 +128,15 @@ def directory_members(*, viewer, filters: DirectoryFilters, hr: bool = False) ->
         )
     if filters.flag in FLAGS:
         members = members.filter(visible_q("availability", viewer)).filter(**{filters.flag: True})
+    if filters.q and hr:
+        members = members.filter(
+            Q(user__first_name__icontains=filters.q) | Q(user__last_name__icontains=filters.q)
+        )
+    elif filters.q:
+        # Last, so that the PostgreSQL fallbacks ask "anyone?" with every filter applied.
+        members = text_match(members, filters.q)
     return (
         members.select_related("user", "employer")
         .prefetch_related(Prefetch("competences", queryset=Competence.objects.order_by("name")))
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by("sort_name", "pk")
     )

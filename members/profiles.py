@@ -66,11 +66,17 @@ def organisation_for_name(*, name: str) -> Organisation | None:
     return organisation
 
 
+def sort_name_for(user) -> str:
+    return f"{user.last_name} {user.first_name}".strip().lower()[:301]
+
+
 def refresh_search_text(*, member: Member) -> None:
+    """Rebuild what the directory searches and sorts by; call after any profile change."""
     text = directory_search_text(member=member)
-    if text != member.search_text:
-        member.search_text = text
-        Member.objects.filter(pk=member.pk).update(search_text=text)
+    sort_name = sort_name_for(member.user)
+    if (text, sort_name) != (member.search_text, member.sort_name):
+        member.search_text, member.sort_name = text, sort_name
+        Member.objects.filter(pk=member.pk).update(search_text=text, sort_name=sort_name)
 
 
 @transaction.atomic

@@ -151,6 +151,7 @@ def generate(rng: random.Random) -> None:
                 title=title,
                 location=place,
                 in_directory=rng.random() > 0.05,
+                sort_name=f"{user.last_name} {user.first_name}".lower(),
                 search_text=" ".join(
                     [user.first_name, user.last_name, employer, title, place]
                     + [c.name for c in chosen]
