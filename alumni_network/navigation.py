@@ -30,6 +30,9 @@ MEMBER_NAV = [
 HR_NAV = [
     NavItem(_("Overview"), "hr_dashboard"),
     NavItem(_("Leavers register"), "hr_invitations:register", section="/hr/register/"),
+    NavItem(_("Campaigns"), "hr_invitations:campaigns", section="/hr/campaigns/"),
+    NavItem(_("Requests to join"), "hr_invitations:join_requests", section="/hr/join-requests/"),
+    NavItem(_("Outbox"), "hr_invitations:outbox", section="/hr/outbox/"),
     NavItem(_("Competence search"), "hr_members:competence_search", section="/hr/members/"),
     NavItem(_("Jobs"), "hr_members:job_list", section="/hr/jobs/"),
     NavItem(_("News"), "hr_members:news_list", section="/hr/news/"),

@@ -307,3 +307,8 @@ CELERY_BEAT_SCHEDULE["gatherings-reminders"] = {
     "task": "gatherings.send_reminders",
     "schedule": 15 * 60.0,
 }
+
+# --- Invitation campaigns (invitations/campaigns.py) ---------------------------------
+# Starts scheduled campaigns that are due, sends due reminders (selected by what is
+# due, so a missed run catches up once) and closes finished campaigns.
+CELERY_BEAT_SCHEDULE["campaigns-due"] = {"task": "invitations.run_campaigns", "schedule": 300.0}

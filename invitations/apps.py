@@ -13,6 +13,10 @@ class InvitationsConfig(AppConfig):
 
         emails.register_kinds()
 
+        from . import campaign_emails
+
+        campaign_emails.register_kinds()
+
         signals.member_erased.connect(
             receivers.suppress_erased_email, dispatch_uid="invitations.suppress_erased_email"
         )

@@ -75,7 +75,8 @@ class Campaign(models.Model):
                 name="campaign_started_has_time",
             ),
             models.CheckConstraint(
-                condition=Q(reminder_interval_days__gte=1), name="campaign_reminder_interval_positive"
+                condition=Q(reminder_interval_days__gte=1),
+                name="campaign_reminder_interval_positive",
             ),
             models.CheckConstraint(
                 condition=Q(reminder_count__lte=10), name="campaign_reminder_count_bounded"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import campaign_views, views
 
 app_name = "hr_invitations"
 urlpatterns = [
@@ -14,4 +14,21 @@ urlpatterns = [
     path("register/import/<int:pk>/", views.import_detail, name="import_detail"),
     path("register/import/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("register/import/<int:pk>/errors.csv", views.import_errors, name="import_errors"),
+    path("campaigns/", campaign_views.campaign_list, name="campaigns"),
+    path("campaigns/new/", campaign_views.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", campaign_views.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/preview/", campaign_views.campaign_preview, name="campaign_preview"),
+    path("campaigns/<int:pk>/test/", campaign_views.campaign_test, name="campaign_test"),
+    path("campaigns/<int:pk>/control/", campaign_views.campaign_control, name="campaign_control"),
+    path(
+        "campaigns/<int:pk>/progress/", campaign_views.campaign_progress, name="campaign_progress"
+    ),
+    path("outbox/", campaign_views.outbox, name="outbox"),
+    path("join-requests/", campaign_views.join_requests, name="join_requests"),
+    path(
+        "join-requests/<int:pk>/decide/",
+        campaign_views.join_request_decide,
+        name="join_request_decide",
+    ),
 ]

@@ -1,8 +1,9 @@
 """The suppression list: addresses that asked not to be contacted, bounced or were erased."""
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Leaver, Suppression, email_hash, normalise_email
+from .models import Invitation, Leaver, Suppression, email_hash, normalise_email
 
 
 @transaction.atomic
@@ -19,6 +20,13 @@ def suppress_email(*, email: str, reason: str) -> Suppression | None:
     )
     Leaver.objects.with_email(normalised).exclude(status=Leaver.Status.SUPPRESSED).update(
         status=Leaver.Status.SUPPRESSED
+    )
+    # Their open invitations are answered: reminders stop and the funnel says why.
+    Invitation.objects.filter(leaver__email=normalised, status=Invitation.Status.PENDING).update(
+        status=Invitation.Status.BOUNCED
+        if reason == Suppression.Reason.BOUNCED
+        else Invitation.Status.UNSUBSCRIBED,
+        responded_at=timezone.now(),
     )
     return suppression
 

@@ -23,4 +23,5 @@ def commit_register_import(*, register_import_id: int) -> None:
     commit_import(register_import=register_import)
 
 
+from .campaigns import run_campaigns, start_campaign_task  # noqa: E402,F401 - registers the campaign tasks
 from .sending import drain_outbox, sweep_outbox  # noqa: E402,F401 - registers the outbox tasks

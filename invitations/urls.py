@@ -6,11 +6,15 @@ from anymail.webhooks.mailgun import MailgunTrackingWebhookView
 from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 from django.urls import path
 
-from . import mail_views
+from . import join_views, mail_views
 
 app_name = "invitations"
 urlpatterns = [
     path("unsubscribe/<str:token>/", mail_views.unsubscribe_view, name="unsubscribe"),
+    path("join/request/", join_views.join_request, name="join_request"),
+    path("join/request/sent/", join_views.join_request_sent, name="join_request_sent"),
+    path("join/<str:token>/", join_views.join, name="join"),
+    path("join/<str:token>/decline/", join_views.decline, name="join_decline"),
     # Bounce and complaint webhooks, behind ANYMAIL_WEBHOOK_SECRET basic auth.
     path(
         "webhooks/mailgun/tracking/",

@@ -30,6 +30,11 @@ MATRIX = {
     "invitations:postmark_tracking": ("404", "404", "404"),
     "invitations:amazon_ses_tracking": ("404", "404", "404"),
     "invitations:brevo_tracking": ("404", "404", "404"),
+    # invitations: joining (links in emails need no login) and asking to join
+    "invitations:join": ("200", "200", "200"),
+    "invitations:join_decline": ("200", "200", "200"),
+    "invitations:join_request": ("200", "200", "200"),
+    "invitations:join_request_sent": ("200", "200", "200"),
     # members: the member area (HR staff have no member profile of their own)
     "members:profile_edit": ("login", "200", "404"),
     "members:employment_confirm": ("login", "405", "405"),
@@ -119,6 +124,18 @@ MATRIX = {
     "hr_invitations:import_progress": ("login", "403", "200"),
     # The error rows download exists only for an import with errors.
     "hr_invitations:import_errors": ("login", "403", "404"),
+    # invitations: campaigns, the outbox and requests to join (HR)
+    "hr_invitations:campaigns": ("login", "403", "200"),
+    "hr_invitations:campaign_create": ("login", "403", "200"),
+    "hr_invitations:campaign_detail": ("login", "403", "200"),
+    "hr_invitations:campaign_edit": ("login", "403", "200"),
+    "hr_invitations:campaign_preview": ("login", "403", "200"),
+    "hr_invitations:campaign_test": ("login", "403", "405"),
+    "hr_invitations:campaign_control": ("login", "403", "405"),
+    "hr_invitations:campaign_progress": ("login", "403", "200"),
+    "hr_invitations:outbox": ("login", "403", "200"),
+    "hr_invitations:join_requests": ("login", "403", "200"),
+    "hr_invitations:join_request_decide": ("login", "403", "405"),
     # gatherings: member pages, answer links, pages shared by HR and organisers
     "gatherings:list": ("login", "200", "404"),
     "gatherings:detail": ("login", "200", "200"),
@@ -157,10 +174,41 @@ def _unsubscribe_kwargs(world):
     return {"token": unsubscribe_token(row)}
 
 
+def _join_kwargs():
+    from invitations.joining import join_token
+    from invitations.models import Invitation
+
+    invitation = Invitation.objects.create(leaver=LeaverFactory())
+    return {"token": join_token(invitation_id=invitation.pk, leaver_id=invitation.leaver_id)}
+
+
+def _campaign():
+    from invitations.campaigns import create_campaign
+
+    from .invitations.factories import SegmentFactory
+
+    return create_campaign(name="Høst", segment=SegmentFactory(), user=None)
+
+
+def _join_request():
+    from invitations.models import JoinRequest
+
+    return JoinRequest.objects.create(name="Kari Nordmann", email="kari@example.org", years="2010")
+
+
 # Arguments for URLs that take them: a dict, or a function of the `world`
 # fixture's dict (member_user, staff_user) that creates what it needs.
 KWARGS = {
     "invitations:unsubscribe": _unsubscribe_kwargs,
+    "invitations:join": lambda w: _join_kwargs(),
+    "invitations:join_decline": lambda w: _join_kwargs(),
+    "hr_invitations:campaign_detail": lambda w: {"pk": _campaign().pk},
+    "hr_invitations:campaign_edit": lambda w: {"pk": _campaign().pk},
+    "hr_invitations:campaign_preview": lambda w: {"pk": _campaign().pk},
+    "hr_invitations:campaign_test": lambda w: {"pk": _campaign().pk},
+    "hr_invitations:campaign_control": lambda w: {"pk": _campaign().pk},
+    "hr_invitations:campaign_progress": lambda w: {"pk": _campaign().pk},
+    "hr_invitations:join_request_decide": lambda w: {"pk": _join_request().pk},
     "account_confirm_email": {"key": "not-a-real-key"},
     "account_reset_password_from_key": {"uidb36": "1z", "key": "not-a-real-key"},
     "hr_invitations:leaver_detail": lambda w: {"pk": LeaverFactory().pk},
@@ -205,6 +253,7 @@ def gathering_answer_token(rsvp):
     from gatherings.rsvp import make_token
 
     return make_token(rsvp=rsvp)
+
 
 ROLES = ("anonymous", "member", "staff")
 
