@@ -426,6 +426,11 @@ def _run(path, file_name, mapping, register_import, on_progress, batch_size) -> 
         result.notes = table.notes + mapping_notes(table.headers, mapping)
         duplicates = _DuplicateFinder()
         suppression = register_writes.SuppressionCheck()
+        # Rows can only ever match people who were in the register before this run
+        # (a second row with the same key is a duplicate), so into an empty register
+        # there is nothing to look up. A concurrent import creating the same people
+        # would hit the unique constraints and roll back whole.
+        register_was_empty = not Leaver.objects.exists()
         batch: list[_Row] = []
         for line, cells in table.rows:
             if not any(_text(cell) for cell in cells):
@@ -438,12 +443,14 @@ def _run(path, file_name, mapping, register_import, on_progress, batch_size) -> 
                 continue
             batch.append(_Row(line, values, cells))
             if len(batch) >= batch_size:
-                _process_batch(batch, mapping, result, register_import, suppression)
+                _process_batch(
+                    batch, mapping, result, register_import, suppression, register_was_empty
+                )
                 batch = []
                 if on_progress:
                     on_progress(result.total_rows)
         if batch:
-            _process_batch(batch, mapping, result, register_import, suppression)
+            _process_batch(batch, mapping, result, register_import, suppression, register_was_empty)
         if on_progress:
             on_progress(result.total_rows)
     result.error_rows.sort(key=lambda error: error["line"])
@@ -456,6 +463,7 @@ def _process_batch(
     result: ImportResult,
     register_import,
     suppression: register_writes.SuppressionCheck,
+    register_was_empty: bool = False,
 ):
     """Match a batch against the register in two queries; write it if committing.
 
@@ -467,7 +475,12 @@ def _process_batch(
     emails = [row.values["email"] for row in batch if row.values.get("email")]
     by_number: dict[str, dict] = {}
     by_email: dict[str, dict] = {}
-    for leaver in register_writes.matching_leavers(numbers=numbers, emails=emails):
+    existing = (
+        []
+        if register_was_empty
+        else register_writes.matching_leavers(numbers=numbers, emails=emails)
+    )
+    for leaver in existing:
         if leaver["employee_number"]:
             by_number[leaver["employee_number"]] = leaver
         if leaver["email"]:
