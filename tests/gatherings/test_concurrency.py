@@ -20,7 +20,7 @@ SEATS_TAKEN, SEATS_LEFT, BURST = 30, 10, 50
 
 
 def burst_of_yes(live_server) -> tuple[int, int, list[int]]:
-    """Fill all but SEATS_LEFT seats, POST BURST Yes answers at once; (confirmed, waiting, statuses)."""
+    """Fill all but SEATS_LEFT seats, POST BURST Yes at once; (confirmed, waiting, statuses)."""
     gathering = GatheringFactory(capacity=SEATS_TAKEN + SEATS_LEFT, ask_dietary=False)
     for _ in range(SEATS_TAKEN):
         RsvpFactory(gathering=gathering, answer="yes")
