@@ -11,6 +11,7 @@ lands, or (on any crash) none does.
 
 import datetime
 import hashlib
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from . import register_writes
 from .models import ColumnMapping, Leaver, RegisterImport
 from .register_files import FileUnreadable, open_register
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
 # A preview keeps every error up to this many (with the row's values, for the
@@ -697,10 +700,14 @@ def commit_import(*, register_import: RegisterImport, on_progress=None) -> Regis
         )
         register_import.refresh_from_db()
         if not isinstance(error, FileUnreadable):
-            raise
+            # Recorded on the import for the coordinator; the traceback goes to the log.
+            logger.exception("Register import %s failed", register_import.pk)
         return register_import
     finally:
         cache.delete(key)
+    # The register now holds what HR needs; the uploaded copy of the file is personal
+    # data with no further use (the error rows are kept in the report).
+    register_import.file.delete(save=True)
     return register_import
 
 

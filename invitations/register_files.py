@@ -57,7 +57,9 @@ def open_register(path, *, file_name: str = "", header_matcher=None):
     """
     path = Path(path)
     file_name = file_name or path.name
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists():
+        raise FileUnreadable(_("The file is no longer there. Upload it again."))
+    if path.stat().st_size == 0:
         raise FileUnreadable(_("The file is empty."))
     if is_xlsx(path, file_name):
         with _open_xlsx(path) as rows:

@@ -191,8 +191,30 @@ def test_wizard_uploads_maps_previews_and_commits(staff_client, django_capture_o
     register_import.refresh_from_db()
     assert register_import.status == RegisterImport.Status.COMMITTED
     assert (register_import.created_count, register_import.error_count) == (2, 1)
+    assert register_import.file.name == ""  # the uploaded copy is gone once imported
     assert Leaver.objects.count() == 2
     assert staff_client.get(detail).status_code == 200
+
+
+def test_wizard_commit_that_crashes_is_recorded_and_changes_nothing(
+    staff_client, django_capture_on_commit_callbacks, caplog
+):
+    upload(staff_client, "register.csv", csv_bytes(ROWS))
+    register_import = RegisterImport.objects.get()
+    detail = reverse("hr_invitations:import_detail", args=[register_import.pk])
+    mapping = {f"column_{i}": name for i, name in enumerate(guess_mapping(HEADER))}
+    staff_client.post(detail, {"action": "map", **mapping})
+    register_import.refresh_from_db()
+    register_import.file.storage.delete(register_import.file.name)  # the disk lost it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(detail, {"action": "commit"})
+
+    assert response.status_code == 302
+    register_import.refresh_from_db()
+    assert register_import.status == RegisterImport.Status.FAILED
+    assert register_import.failure == "The file is no longer there. Upload it again."
+    assert Leaver.objects.count() == 0
 
 
 def test_wizard_commit_twice_runs_once(staff_client, django_capture_on_commit_callbacks):
