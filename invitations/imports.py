@@ -347,9 +347,12 @@ class ImportResult:
     def add_error(self, line: int, reasons: list[str], cells: list) -> None:
         self.errors += 1
         if len(self.error_rows) < MAX_STORED_ERRORS:
-            self.error_rows.append(
-                {"line": line, "reason": " ".join(reasons), "values": [_text(c) for c in cells]}
-            )
+            # The row is kept for the error download, but never a reason for leaving.
+            values = [
+                "" if self.mapping[i : i + 1] == [REASON] else _text(cell)
+                for i, cell in enumerate(cells)
+            ]
+            self.error_rows.append({"line": line, "reason": " ".join(reasons), "values": values})
 
 
 @dataclass

@@ -167,6 +167,16 @@ def test_import_never_stores_why_someone_left(tmp_path):
     assert "Oppsigelse" not in leaver.values()
 
 
+def test_error_rows_keep_no_reason_for_leaving(tmp_path):
+    header = [*HEADER, "Sluttårsak"]
+    row = ["1", "Ola", "Nordmann", "ikke-epost", "", "", "", "Oppsigelse"]
+    path = write_csv(tmp_path / "r.csv", [row], header=header)
+
+    result = run_import(path=path, commit=False)
+
+    assert result.error_rows[0]["values"] == ["1", "Ola", "Nordmann", "ikke-epost", "", "", "", ""]
+
+
 def test_reimport_of_the_same_file_changes_nothing(tmp_path):
     path = write_csv(tmp_path / "r.csv", ROWS)
     run_import(path=path, commit=True)
