@@ -1,0 +1,249 @@
+"""BENCH rsvp_burst: answer-link POSTs per second under gunicorn, against a hello-world view.
+
+The server is gunicorn with the production settings (DEBUG=0, PostgreSQL, a
+Redis broker so the outbox drain is queued, not run in the request) serving
+the real URLconf plus one hello-world view. A bounded load generator (threads
+with http.client, 64 concurrent connections) sends a fixed number of requests
+and stops by itself: first GETs of the hello-world view, then Yes POSTs on
+answer links, each from a different member of one gathering whose seats run
+out during the burst (so the capacity lock and the waiting list are on the
+path). Ratio = RSVP requests per second / hello-world requests per second,
+target >= 0.5; p99 of RSVP must stay within 3x the hello-world p99; no errors.
+The median of BENCH_RUNS runs is printed.
+
+This module is also the server's settings and WSGI entry when RSVP_BENCH_SERVER
+is set (URLconf: test_rsvp_urls), so the hello-world view runs through the same
+middleware stack.
+"""
+
+import os
+
+if os.environ.get("RSVP_BENCH_SERVER"):
+    from alumni_network.settings import *  # noqa: F403
+
+    ROOT_URLCONF = "tests.benchmarks.test_rsvp_urls"
+    STATIC_ROOT = os.environ["RSVP_BENCH_STATIC_ROOT"]
+
+    _handler = None
+
+    def application(environ, start_response):
+        global _handler
+        if _handler is None:
+            from django.core.wsgi import get_wsgi_application
+
+            _handler = get_wsgi_application()
+        return _handler(environ, start_response)
+
+else:
+    import random
+    import socket
+    import statistics
+    import subprocess
+    import sys
+    import threading
+    import time
+    from datetime import timedelta
+    from http.client import HTTPConnection
+    from pathlib import Path
+    from urllib.parse import urlencode
+
+    import pytest
+    from django.db import connection
+
+    pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+    ROOT = Path(__file__).resolve().parents[2]
+    CONCURRENCY = 64
+    REQUESTS = int(os.environ.get("BENCH_RSVP_REQUESTS", "1500"))
+    RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+    REDIS_DB = os.environ.get("BENCH_RSVP_REDIS", "redis://127.0.0.1:6379/14")
+
+    def free_port() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    def server_env(static_root: str) -> dict:
+        settings = connection.settings_dict
+        database = (
+            f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
+            f"{settings['PORT'] or 5432}/{settings['NAME']}"
+        )
+        return os.environ | {
+            "RSVP_BENCH_SERVER": "1",
+            "RSVP_BENCH_STATIC_ROOT": static_root,
+            "DJANGO_SETTINGS_MODULE": "tests.benchmarks.test_rsvp_bench",
+            "DEBUG": "0",
+            "DATABASE_URL": database,
+            "REDIS_URL": REDIS_DB,
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "HR_REQUIRE_MFA": "0",
+            "LOG_LEVEL": "WARNING",
+            "SITE_URL": "http://127.0.0.1",
+        }
+
+    def start_server(tmp_path):
+        static_root = str(tmp_path / "static")
+        env = server_env(static_root)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        port = free_port()
+        process = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "tests.benchmarks.test_rsvp_bench:application",
+                f"--bind=127.0.0.1:{port}",
+                f"--workers={2 * (os.cpu_count() or 1) + 1}",
+                "--worker-class=gthread",
+                "--threads=12",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                http = HTTPConnection("127.0.0.1", port, timeout=5)
+                http.request("GET", "/bench-hello/")
+                if http.getresponse().status == 200:
+                    http.close()
+                    return process, port
+            except OSError:
+                time.sleep(0.3)
+        process.terminate()
+        raise RuntimeError("gunicorn did not start")
+
+    def burst(port: int, requests: list[tuple[str, str, bytes, dict]]):
+        """Send every request once over CONCURRENCY keep-alive connections; (rps, p99, errors)."""
+        queue = list(reversed(requests))
+        lock = threading.Lock()
+        latencies: list[float] = []
+        errors: list[str] = []
+
+        def worker():
+            http = HTTPConnection("127.0.0.1", port, timeout=60)
+            while True:
+                with lock:
+                    if not queue:
+                        break
+                    method, path, body, headers = queue.pop()
+                started = time.perf_counter()
+                try:
+                    http.request(method, path, body=body, headers=headers)
+                    response = http.getresponse()
+                    response.read()
+                    status = response.status
+                except OSError as error:
+                    http.close()
+                    http = HTTPConnection("127.0.0.1", port, timeout=60)
+                    status = repr(error)
+                elapsed = time.perf_counter() - started
+                with lock:
+                    latencies.append(elapsed)
+                    if status != 200:
+                        errors.append(f"{method} {path}: {status}")
+            http.close()
+
+        threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+        p99 = statistics.quantiles(latencies, n=100)[98]
+        return len(requests) / wall, p99, errors
+
+    def answer_requests(rng: random.Random) -> list[tuple[str, str, bytes, dict]]:
+        """One Yes POST per invited member of a fresh gathering that fills up mid-burst."""
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from gatherings.models import Gathering, Rsvp
+        from gatherings.rsvp import make_token
+        from members.models import Member, User
+
+        tag = rng.randrange(10**9)
+        start = timezone.now().replace(microsecond=0) + timedelta(days=20)
+        gathering = Gathering.objects.create(
+            title=f"Benk {tag}",
+            start=start,
+            end=start + timedelta(hours=3),
+            capacity=REQUESTS * 2 // 3,
+            ask_dietary=True,
+            status=Gathering.Status.PUBLISHED,
+        )
+        users = User.objects.bulk_create(
+            User(email=f"rsvp{tag}-{i}@example.org", first_name="Benk", password="!")
+            for i in range(REQUESTS)
+        )
+        members = Member.objects.bulk_create(Member(user=user) for user in users)
+        rsvps = Rsvp.objects.bulk_create(
+            Rsvp(gathering=gathering, member=member, invited_at=timezone.now())
+            for member in members
+        )
+        # An unmasked CSRF secret is a valid form token for the same cookie.
+        csrf = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(32))
+        body = urlencode({"csrfmiddlewaretoken": csrf, "answer": "yes", "dietary": ""}).encode()
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf}",
+        }
+        requests = [
+            (
+                "POST",
+                reverse("gatherings:rsvp", kwargs={"token": make_token(rsvp=r)}),
+                body,
+                headers,
+            )
+            for r in rsvps
+        ]
+        rng.shuffle(requests)
+        return requests, gathering
+
+    def test_bench_rsvp_burst(tmp_path):
+        from gatherings.models import Rsvp
+
+        rng = random.Random(20261128)
+        process, port = start_server(tmp_path)
+        results = []
+        try:
+            hello = [("GET", "/bench-hello/", None, {})] * REQUESTS
+            burst(port, hello[:200])  # warm every worker
+            for _ in range(RUNS):
+                requests, gathering = answer_requests(rng)
+                hello_rps, hello_p99, hello_errors = burst(port, hello)
+                rsvp_rps, rsvp_p99, rsvp_errors = burst(port, requests)
+                confirmed = Rsvp.objects.filter(
+                    gathering=gathering, answer="yes", waitlist_position__isnull=True
+                ).count()
+                waiting = Rsvp.objects.filter(
+                    gathering=gathering, waitlist_position__isnull=False
+                ).count()
+                results.append((rsvp_rps / hello_rps, rsvp_rps, hello_rps, rsvp_p99, hello_p99))
+                assert hello_errors == [] and rsvp_errors == [], (hello_errors + rsvp_errors)[:5]
+                assert (confirmed, waiting) == (gathering.capacity, REQUESTS - gathering.capacity)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            _drop_queued_drains()
+
+        ratio, rsvp_rps, hello_rps, rsvp_p99, hello_p99 = sorted(results)[len(results) // 2]
+        print(
+            f"\nBENCH rsvp_burst ratio={ratio:.3f} target=0.5 "
+            f"rsvp={rsvp_rps:.0f}/s hello={hello_rps:.0f}/s "
+            f"p99 rsvp={rsvp_p99 * 1000:.0f}ms hello={hello_p99 * 1000:.0f}ms "
+            f"({REQUESTS} requests x {CONCURRENCY} connections, median of {RUNS} runs)"
+        )
+
+    def _drop_queued_drains():
+        """The burst queued outbox drains on our own Redis database; no worker runs them."""
+        import redis
+
+        redis.Redis.from_url(REDIS_DB).delete("celery")
