@@ -42,7 +42,7 @@ from .campaigns import (
     Funnel as CampaignFunnel,
 )
 from .joining import approve_join_request, reject_join_request, suggest_matches
-from .models import Campaign, JoinRequest, Leaver
+from .models import Campaign, JoinRequest, Leaver, Segment
 from .outbox import OutboxEmail
 from .sending import TemplateCache, render_message
 
@@ -63,16 +63,26 @@ def campaign_list(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def campaign_create(request):
-    form = CampaignCreateForm(request.POST or request.GET or None)
-    if request.method == "POST" and form.is_valid():
-        campaign = create_campaign(
-            name=form.cleaned_data["name"], segment=form.cleaned_data["segment"], user=request.user
+    if request.method == "POST":
+        form = CampaignCreateForm(request.POST)
+        if form.is_valid():
+            campaign = create_campaign(
+                name=form.cleaned_data["name"],
+                segment=form.cleaned_data["segment"],
+                user=request.user,
+            )
+            messages.success(
+                request, _("Campaign created with the default message. Check it below.")
+            )
+            return redirect("hr_invitations:campaign_detail", pk=campaign.pk)
+        chosen = request.POST.get("segment", "")
+    else:
+        # Choosing a segment only shows its audience: no errors for the empty name yet.
+        chosen = request.GET.get("segment", "")
+        form = CampaignCreateForm(
+            initial={"name": request.GET.get("name", ""), "segment": chosen or None}
         )
-        messages.success(request, _("Campaign created with the default message. Check it below."))
-        return redirect("hr_invitations:campaign_detail", pk=campaign.pk)
-    segment = None
-    if form.is_bound and "segment" in form.fields:
-        segment = form.fields["segment"].queryset.filter(pk=form.data.get("segment") or 0).first()
+    segment = Segment.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     context = {
         "form": form,
         "segment": segment,

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from members.models import Member
 
+from . import campaign_demo
 from .imports import run_import
 from .models import Leaver, RegisterImport, Segment
 from .suppression import suppress_email
@@ -227,3 +228,4 @@ def seed(stdout) -> None:
         },
     )
     stdout.write(f"Leavers register: {Leaver.objects.count()}")
+    campaign_demo.seed(stdout)

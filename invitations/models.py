@@ -262,5 +262,5 @@ class Suppression(models.Model):
         return f"{self.get_reason_display()} {self.email_hash[:12]}…"
 
 
-from .outbox import OutboxEmail, ProcessedWebhookEvent  # noqa: E402,F401 - models of the outbox
 from .campaign_models import Campaign, Invitation, JoinRequest  # noqa: E402,F401 - campaigns and joining
+from .outbox import OutboxEmail, ProcessedWebhookEvent  # noqa: E402,F401 - models of the outbox
