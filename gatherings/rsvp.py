@@ -3,7 +3,8 @@
 Only the capacity decision takes the gathering-wide lock: a Yes (or a confirmed
 attendee leaving) locks the gathering row, counts the seats and either takes
 one or draws the next waiting-list ticket. Everything else locks just the
-member's own answer row.
+member's own answer row. Lock order everywhere: the answer row, then the
+gathering row.
 """
 
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,8 +85,10 @@ def fill_free_seats(*, gathering: Gathering) -> list[Rsvp]:
     free = gathering.capacity - _confirmed_count(gathering.pk)
     if free <= 0:
         return []
+    # skip_locked: a waiting member who is answering right now holds their own
+    # row and waits for the gathering; waiting for them here would deadlock.
     promoted = list(
-        Rsvp.objects.select_for_update()
+        Rsvp.objects.select_for_update(skip_locked=True)
         .filter(gathering=gathering, waitlist_position__isnull=False)
         .select_related("member__user")
         .order_by("waitlist_position")[:free]
@@ -112,21 +115,9 @@ def answer_gathering(
     if not gathering.answers_open(now):
         raise AnswersClosed
     with transaction.atomic():
-        existing = (
-            Rsvp.objects.filter(gathering=gathering, member=member)
-            .values("answer", "waitlist_position")
-            .first()
-        )
-        was_confirmed = bool(
-            existing and existing["answer"] == "yes" and existing["waitlist_position"] is None
-        )
-        takes_seat = answer == Rsvp.Answer.YES and not (existing and existing["answer"] == "yes")
-        locked_gathering = None
-        if takes_seat or (was_confirmed and answer != Rsvp.Answer.YES):
-            # Gathering first, then the answer row: the one lock order everywhere.
-            locked_gathering = _lock_gathering(gathering.pk)
-            if not locked_gathering.answers_open(now):
-                raise AnswersClosed
+        # The member's own row first, the gathering row last and only for the
+        # capacity decision: the gathering lock is held for as little as
+        # possible (one aggregate, one update, the outbox row, the commit).
         rsvp, _ = Rsvp.objects.get_or_create(gathering=gathering, member=member)
         rsvp = Rsvp.objects.select_for_update().select_related("member__user").get(pk=rsvp.pk)
         previous_answer, previously_confirmed = rsvp.answer, rsvp.confirmed
@@ -135,26 +126,28 @@ def answer_gathering(
         rsvp.answered_at = now
         if gathering.ask_dietary:
             rsvp.dietary = dietary.strip()[:300]
+        locked_gathering = None
         if answer != Rsvp.Answer.YES:
             rsvp.waitlist_position = None
         elif previous_answer != Rsvp.Answer.YES:
-            if locked_gathering is None:  # changed under us by a second tab; decide properly
-                locked_gathering = _lock_gathering(gathering.pk)
-            if _confirmed_count(gathering.pk) >= locked_gathering.capacity:
-                last = Rsvp.objects.filter(gathering=gathering).aggregate(
-                    last=Max("waitlist_position")
-                )["last"]
-                rsvp.waitlist_position = (last or 0) + 1
+            locked_gathering = _lock_gathering(gathering.pk)
+            if not locked_gathering.answers_open(now):
+                raise AnswersClosed
+            seats = Rsvp.objects.filter(gathering_id=gathering.pk).aggregate(
+                confirmed=Count("pk", filter=Q(answer="yes", waitlist_position__isnull=True)),
+                last_ticket=Max("waitlist_position"),
+            )
+            if seats["confirmed"] >= locked_gathering.capacity:
+                rsvp.waitlist_position = (seats["last_ticket"] or 0) + 1
             else:
                 rsvp.waitlist_position = None
         rsvp.save()
 
+        if previously_confirmed and not rsvp.confirmed:
+            locked_gathering = locked_gathering or _lock_gathering(gathering.pk)
+            fill_free_seats(gathering=locked_gathering)
         if rsvp.confirmed and not previously_confirmed:
             emails.queue_confirmation(rsvp=rsvp)
-        if previously_confirmed and not rsvp.confirmed:
-            if locked_gathering is None:
-                locked_gathering = _lock_gathering(gathering.pk)
-            fill_free_seats(gathering=locked_gathering)
 
     if rsvp.confirmed:
         return Outcome(rsvp=rsvp, result="confirmed")

@@ -9,7 +9,8 @@ answer links, each from a different member of one gathering whose seats run
 out during the burst (so the capacity lock and the waiting list are on the
 path). Ratio = RSVP requests per second / hello-world requests per second,
 target >= 0.5; p99 of RSVP must stay within 3x the hello-world p99; no errors.
-The median of BENCH_RUNS runs is printed.
+The median of BENCH_RUNS runs is printed. BENCH_RSVP_ANSWER=no sends No answers
+instead (no capacity lock on the path), to see what the lock costs.
 
 This module is also the server's settings and WSGI entry when RSVP_BENCH_SERVER
 is set (URLconf: test_rsvp_urls), so the hello-world view runs through the same
@@ -190,7 +191,9 @@ else:
         )
         # An unmasked CSRF secret is a valid form token for the same cookie.
         csrf = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(32))
-        body = urlencode({"csrfmiddlewaretoken": csrf, "answer": "yes", "dietary": ""}).encode()
+        body = urlencode(
+            {"csrfmiddlewaretoken": csrf, "answer": os.environ.get("BENCH_RSVP_ANSWER", "yes")}
+        ).encode()
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": f"csrftoken={csrf}",
@@ -226,6 +229,11 @@ else:
                 waiting = Rsvp.objects.filter(
                     gathering=gathering, waitlist_position__isnull=False
                 ).count()
+                print(
+                    f"\nrun: rsvp={rsvp_rps:.0f}/s p99={rsvp_p99 * 1000:.0f}ms "
+                    f"hello={hello_rps:.0f}/s p99={hello_p99 * 1000:.0f}ms "
+                    f"confirmed={confirmed} waiting={waiting}"
+                )
                 results.append((rsvp_rps / hello_rps, rsvp_rps, hello_rps, rsvp_p99, hello_p99))
                 assert hello_errors == [] and rsvp_errors == [], (hello_errors + rsvp_errors)[:5]
                 assert (confirmed, waiting) == (gathering.capacity, REQUESTS - gathering.capacity)
