@@ -3,7 +3,18 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from members.models import Member, Organisation
@@ -66,10 +77,18 @@ def answer_counts(*, gathering: Gathering) -> Counts:
 
 def attendee_rows(*, gathering: Gathering):
     """Every answer with its member, confirmed first, then the waiting list in order."""
+    group = Case(
+        When(CONFIRMED, then=Value(0)),
+        When(WAITLISTED, then=Value(1)),
+        When(answer=Rsvp.Answer.MAYBE, then=Value(2)),
+        When(answer=Rsvp.Answer.NO, then=Value(3)),
+        default=Value(4),
+    )
     return (
         Rsvp.objects.filter(gathering=gathering)
         .select_related("member__user", "member__employer")
-        .order_by("answer", "waitlist_position", "member__user__last_name", "pk")
+        .alias(group=group)
+        .order_by("group", "waitlist_position", "member__user__last_name", "pk")
     )
 
 

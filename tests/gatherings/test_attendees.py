@@ -105,3 +105,16 @@ def test_hr_list_queries_stay_flat(size, staff_client, django_assert_num_queries
 
     with django_assert_num_queries(5):
         staff_client.get(url)
+
+
+def test_attendee_list_puts_confirmed_first_then_the_waiting_list_in_order():
+    gathering = GatheringFactory(capacity=1)
+    pending = RsvpFactory(gathering=gathering)
+    second_waiting = RsvpFactory(gathering=gathering, answer="yes", waitlist_position=2)
+    no = RsvpFactory(gathering=gathering, answer="no")
+    first_waiting = RsvpFactory(gathering=gathering, answer="yes", waitlist_position=1)
+    confirmed = RsvpFactory(gathering=gathering, answer="yes")
+
+    rows = list(selectors.attendee_rows(gathering=gathering))
+
+    assert rows == [confirmed, first_waiting, second_waiting, no, pending]
