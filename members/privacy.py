@@ -131,12 +131,16 @@ def visible_profile(*, member: Member, viewer) -> ProfileView:
     """Shape `member` for `viewer`. Uses only prefetched data: no queries if the
     caller selected `user` and `employer` and prefetched `competences`."""
     groups = visible_groups(member=member, viewer=viewer)
+    is_self = member.user_id == getattr(viewer, "pk", None)
     view = ProfileView(
         pk=member.pk,
         name=member.user.get_full_name() or _("Member"),
         groups=groups,
         url=reverse("members:profile", kwargs={"pk": member.pk}),
-        hr_only=hr_only_groups_shown(member=member, viewer=viewer),
+        # What only HR may see, shown to HR: such views are audit-logged.
+        hr_only=frozenset(g for g in groups if getattr(member, f"{g}_visibility") == Visibility.HR)
+        if not is_self and is_staff_user(viewer)
+        else frozenset(),
     )
     if "photo" in groups and member.photo:
         view.photo_url = reverse("members:photo", kwargs={"pk": member.pk})

@@ -18,6 +18,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.template import Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -192,7 +193,10 @@ def run_sql(statements):
             cursor.fetchall()
 
 
-def test_bench_directory_search(member_user):
+def test_bench_directory_search(member_user, monkeypatch):
+    # Render templates as in production: the test environment's instrumented
+    # rendering copies every template's context for the test client to inspect.
+    monkeypatch.setattr(Template, "_render", lambda self, context: self.nodelist.render(context))
     rng = random.Random(20261128)
     started = time.perf_counter()
     generate(rng)
