@@ -14,7 +14,7 @@ from .models import Gathering, Rsvp
 
 INVITATION = "gathering_invitation"
 NUDGE = "gathering_nudge"
-CONFIRMATION = "gathering_confirmation"
+ANSWER = "gathering_answer"
 PROMOTION = "gathering_promotion"
 UPDATE = "gathering_update"
 REMINDER = "gathering_reminder"
@@ -45,8 +45,13 @@ def queue_nudge(*, rsvp: Rsvp):
     return _queue(NUDGE, rsvp=rsvp, dedupe_key=f"gathering-nudge:{rsvp.pk}")
 
 
-def queue_confirmation(*, rsvp: Rsvp):
-    return _queue(CONFIRMATION, rsvp=rsvp)
+def queue_answer(*, rsvp: Rsvp):
+    """A Yes was recorded: the email confirms the seat or tells the waiting-list place.
+
+    Queued before the capacity decision, so the gathering lock is not held for
+    the outbox insert; the builder reads which of the two it is at send time.
+    """
+    return _queue(ANSWER, rsvp=rsvp)
 
 
 def queue_promotion(*, rsvp: Rsvp):
@@ -132,8 +137,11 @@ def build_invitation(email) -> EmailContent:
 def build_attendance(email) -> EmailContent:
     """Confirmation, promotion from the waiting list, update and reminder share one layout."""
     rsvp = _rsvp(email)
+    if email.kind == ANSWER and rsvp.waitlisted:
+        context = _gathering_context(rsvp) | {"purpose": "waitlisted"}
+        return EmailContent(context=context)
     purpose = {
-        CONFIRMATION: "confirmation",
+        ANSWER: "confirmation",
         PROMOTION: "promotion",
         UPDATE: "update",
         REMINDER: "evening" if email.data.get("evening") else "reminder",
@@ -167,7 +175,7 @@ def register() -> None:
     for name, template, bulk, build in (
         (INVITATION, "gatherings/email/invitation", True, build_invitation),
         (NUDGE, "gatherings/email/invitation", True, build_invitation),
-        (CONFIRMATION, "gatherings/email/attendance", False, build_attendance),
+        (ANSWER, "gatherings/email/attendance", False, build_attendance),
         (PROMOTION, "gatherings/email/attendance", False, build_attendance),
         (UPDATE, "gatherings/email/attendance", False, build_attendance),
         (REMINDER, "gatherings/email/attendance", False, build_attendance),

@@ -130,6 +130,9 @@ def answer_gathering(
         if answer != Rsvp.Answer.YES:
             rsvp.waitlist_position = None
         elif previous_answer != Rsvp.Answer.YES:
+            # The email first (it reads seat or waiting list at send time), so
+            # the gathering lock covers only the count, the update and the commit.
+            emails.queue_answer(rsvp=rsvp)
             locked_gathering = _lock_gathering(gathering.pk)
             if not locked_gathering.answers_open(now):
                 raise AnswersClosed
@@ -146,8 +149,6 @@ def answer_gathering(
         if previously_confirmed and not rsvp.confirmed:
             locked_gathering = locked_gathering or _lock_gathering(gathering.pk)
             fill_free_seats(gathering=locked_gathering)
-        if rsvp.confirmed and not previously_confirmed:
-            emails.queue_confirmation(rsvp=rsvp)
 
     if rsvp.confirmed:
         return Outcome(rsvp=rsvp, result="confirmed")

@@ -180,3 +180,16 @@ def test_message_all_confirmed_goes_to_confirmed_only(sent, staff_client):
     )
 
     assert [(m.to, m.subject) for m in messages] == [([confirmed.member.user.email], "Parkering")]
+
+
+def test_yes_on_a_full_gathering_emails_the_waiting_list_place_without_ics(sent):
+    gathering = GatheringFactory(capacity=0)
+    member = MemberFactory(user__language="en")
+
+    [message] = sent(
+        lambda: rsvp_module.answer_gathering(gathering=gathering, member=member, answer="yes")
+    )
+
+    assert message.subject == f"On the waiting list: {gathering.title}"
+    assert "number 1 on the waiting list" in message.body
+    assert [a for a in message.attachments if a[0].endswith(".ics")] == []
