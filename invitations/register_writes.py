@@ -1,10 +1,10 @@
 """Set-based reads and writes of the register for the import engine.
 
 On PostgreSQL a batch goes in with COPY: new leavers straight into the table
-with ids drawn from its sequence, changed ones into a temporary staging table
-and then one UPDATE … FROM. Elsewhere (SQLite) batched `bulk_create`, with
-`update_conflicts` on the primary key for the changed ones. Either way the
-caller's transaction makes the whole import one unit.
+with ids drawn from its sequence; changed ones in one UPDATE … FROM unnest(arrays).
+Elsewhere (SQLite) batched `bulk_create`, with `update_conflicts` on the primary
+key for the changed ones. Either way the caller's transaction makes the whole
+import one unit.
 """
 
 import json
@@ -139,22 +139,22 @@ def _write_postgres(to_create, to_update, register_import_id, now) -> None:
                     copy.write_row([leaver_id, *_row_values(values), values["status"], now, now])
                     history.append((leaver_id, line, "created", "{}"))
         if to_update:
+            # One UPDATE joined to the changed rows as arrays: the planner walks the
+            # primary key for each (a staging table, never analysed, got a full scan
+            # of the register per batch).
+            names = ["id", *DATA_FIELDS, "status"]
+            columns = [[leaver[name] for _line, leaver, _changes in to_update] for name in names]
+            types = ["bigint", *("date" if n in _DATES else "text" for n in DATA_FIELDS), "text"]
+            assignments = ", ".join(f"{name} = s.{name}" for name in names[1:])
+            arrays = ", ".join(f"%b::{kind}[]" for kind in types)
             cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS leaver_import_stage "
-                f"(LIKE {_LEAVER} INCLUDING DEFAULTS) ON COMMIT DROP"
+                f"UPDATE {_LEAVER} AS l SET {assignments}, updated_at = %b "  # noqa: S608
+                f"FROM unnest({arrays}) AS s({', '.join(names)}) WHERE l.id = s.id",
+                [now, *columns],
             )
-            cursor.execute("TRUNCATE leaver_import_stage")
-            columns = ["id", *DATA_FIELDS, "status", "created_at", "updated_at"]
-            with cursor.copy(f"COPY leaver_import_stage ({', '.join(columns)}) FROM STDIN") as copy:
-                for line, leaver, changes in to_update:
-                    copy.write_row([leaver["id"], *_row_values(leaver), leaver["status"], now, now])
-                    history.append((leaver["id"], line, "updated", json.dumps(changes)))
-            assignments = ", ".join(
-                f"{name} = s.{name}" for name in [*DATA_FIELDS, "status", "updated_at"]
-            )
-            cursor.execute(
-                f"UPDATE {_LEAVER} AS l SET {assignments} "  # noqa: S608 - fixed names
-                "FROM leaver_import_stage AS s WHERE l.id = s.id"
+            history.extend(
+                (leaver["id"], line, "updated", json.dumps(changes))
+                for line, leaver, changes in to_update
             )
         # The history rows as four arrays: one statement instead of a row-by-row stream.
         ids, lines, actions, changes = (list(column) for column in zip(*history, strict=True))
