@@ -513,6 +513,29 @@ def run_campaigns() -> None:
         start_campaign(campaign_id=campaign_id, now=now)
     send_due_reminders(now=now)
     finish_campaigns(now=now)
+    settle_paused_and_stopped(now=now)
+
+
+def settle_paused_and_stopped(*, now: datetime.datetime) -> int:
+    """Hold or cancel rows that came back to `queued` after a pause or stop.
+
+    A row a worker was sending when HR pressed Pause or Stop goes back to
+    `queued` if that attempt fails transiently; this catches it before a retry.
+    """
+    settled = 0
+    for campaign in Campaign.objects.filter(
+        Q(status=Campaign.Status.PAUSED)
+        | Q(status=Campaign.Status.STOPPED, finished_at__gte=now - datetime.timedelta(days=1))
+    ):
+        target = (
+            OutboxEmail.Status.HELD
+            if campaign.status == Campaign.Status.PAUSED
+            else OutboxEmail.Status.CANCELLED
+        )
+        settled += (
+            campaign_emails(campaign).filter(status=OutboxEmail.Status.QUEUED).update(status=target)
+        )
+    return settled
 
 
 # Test send and preview ------------------------------------------------------------------

@@ -245,3 +245,20 @@ def test_reject_sends_a_polite_note(staff_client):
     assert request.status == JoinRequest.Status.REJECTED
     assert mail.outbox[0].to == ["ola@example.org"]
     assert Invitation.objects.count() == 0
+
+
+@pytest.mark.parametrize("request_count", (1, 3))
+def test_join_request_queue_query_count_is_pinned(
+    staff_client, request_count, django_assert_num_queries
+):
+    for number in range(request_count):
+        LeaverFactory(first_name=f"Kari{number}", last_name="Nordmann")
+        JoinRequest.objects.create(
+            name=f"Kari{number} Nordmann", email=f"kari{number}@example.org", years="2010"
+        )
+    staff_client.get(reverse("hr_invitations:join_requests"))
+
+    with django_assert_num_queries(7):
+        response = staff_client.get(reverse("hr_invitations:join_requests"))
+
+    assert response.content.decode().count("same name") == request_count

@@ -365,3 +365,15 @@ def test_link_in_email_points_at_this_site(segment, coordinator, settings):
 
     assert links and all(link.startswith("https://alumni.fjordvik.example/") for link in links)
     assert connection.vendor
+
+
+def test_a_row_requeued_after_a_pause_is_held_again_by_the_beat(segment, coordinator):
+    LeaverFactory()
+    campaign = started(segment, coordinator)
+    pause_campaign(campaign=campaign)
+    # A worker was sending it when Pause was pressed, and the attempt failed transiently.
+    OutboxEmail.objects.update(status=OutboxEmail.Status.QUEUED)
+
+    run_campaigns()
+
+    assert list(OutboxEmail.objects.values_list("status", flat=True)) == ["held"]
