@@ -102,6 +102,11 @@ def _pg_fetch(sql: str, params: list) -> list[tuple]:
     """A read on the psycopg connection itself (server-side binding), same transaction."""
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
+        if connection.in_atomic_block:
+            # The register grows inside the import's transaction, but the planner's
+            # statistics do not: on a register that was small it would scan the whole
+            # table for every batch. The lookups are by unique indexes; use them.
+            cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(sql, params)
         return cursor.fetchall()
 
