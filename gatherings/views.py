@@ -176,12 +176,13 @@ def rsvp_answer(request, token):
         return render(request, "gatherings/rsvp_invalid.html", {"expired": True}, status=400)
     except signing.BadSignature:
         return render(request, "gatherings/rsvp_invalid.html", {"expired": False}, status=400)
-    rsvp = (
-        Rsvp.objects.select_related("gathering__host", "member__user")
-        .filter(gathering_id=gathering_id, member_id=member_id)
-        .first()
-    )
-    if rsvp is None:
+    # A plain get on the unique pair: .first() would add ORDER BY id, which the
+    # planner may answer by walking the primary key of a large table.
+    try:
+        rsvp = Rsvp.objects.select_related("gathering__host", "member__user").get(
+            gathering_id=gathering_id, member_id=member_id
+        )
+    except Rsvp.DoesNotExist:
         return render(request, "gatherings/rsvp_invalid.html", {"expired": False}, status=400)
     gathering = rsvp.gathering
     if not gathering.answers_open():
