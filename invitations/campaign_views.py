@@ -1,5 +1,7 @@
 """HR pages of campaigns, the outbox and the queue of requests to join."""
 
+import logging
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -46,6 +48,8 @@ from .models import Campaign, JoinRequest, Leaver, Segment
 from .outbox import OutboxEmail
 from .sending import TemplateCache, render_message
 
+# Who looked at personal data, for the privacy log (as the register pages do).
+audit = logging.getLogger("invitations.audit")
 OUTBOX_PAGE_SIZE = 50
 PREVIEW_CHOICES = 200
 
@@ -179,6 +183,8 @@ def campaign_preview(request, pk: int):
         reply_to=campaign.reply_address(),
     )
     message = render_message(row, templates=TemplateCache())
+    if leaver:
+        audit.info("HR user %s previewed campaign %s as leaver %s", request.user.pk, pk, leaver.pk)
     if leaver and not form.is_bound:
         form = PreviewForm(initial={"leaver": leaver.pk, "language": language}, leavers=choices)
     context = {"campaign": campaign, "form": form, "leaver": leaver, "message": message}
@@ -278,6 +284,7 @@ def join_requests(request):
     decided = JoinRequest.objects.exclude(status=JoinRequest.Status.PENDING).select_related(
         "leaver", "decided_by"
     )[:20]
+    audit.info("HR user %s viewed the requests to join", request.user.pk)
     context = {
         "pending": [(item, suggestion) for item, suggestion in _with_suggestions(pending)],
         "decided": decided,
