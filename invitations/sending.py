@@ -174,19 +174,26 @@ def queue_emails_bulk(
     return queued
 
 
+class _DrainAfterCommit:
+    """The on_commit callback that dispatches drains; it knows whether it ran."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        dispatch_drains(self.count)
+
+
 def schedule_drain(*, parallel: int = 1) -> None:
     """Queue drain tasks once the current transaction commits (once per transaction)."""
-    if parallel == 1 and any(
-        callback is _dispatch_one_drain for _sids, callback, _robust in db_connection.run_on_commit
-    ):
-        return
-    callback = _dispatch_one_drain if parallel == 1 else (lambda: dispatch_drains(parallel))
+    for _sids, callback, _robust in db_connection.run_on_commit:
+        if isinstance(callback, _DrainAfterCommit) and not callback.ran:
+            callback.count = max(callback.count, parallel)
+            return
     # robust: a broker that is down must not fail the request; the sweep catches up.
-    transaction.on_commit(callback, robust=True)
-
-
-def _dispatch_one_drain() -> None:
-    dispatch_drains(1)
+    transaction.on_commit(_DrainAfterCommit(parallel), robust=True)
 
 
 def dispatch_drains(count: int) -> None:

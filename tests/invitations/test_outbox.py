@@ -233,3 +233,15 @@ def test_unreachable_smtp_server_is_a_temporary_failure(settings):
     row.refresh_from_db()
     assert row.status == OutboxEmail.Status.QUEUED
     assert row.attempts == 1
+
+
+def test_each_committed_transaction_gets_its_own_drain(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_message(to="first@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_message(to="second@example.org")
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "first@example.org",
+        "second@example.org",
+    ]
