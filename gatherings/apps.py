@@ -7,6 +7,10 @@ class GatheringsConfig(AppConfig):
     verbose_name = _("Gatherings")
 
     def ready(self):
-        from . import emails, permissions  # noqa: F401 - registers the rules permissions
+        from members.views import HOME_SECTIONS
+
+        from . import emails, permissions, selectors  # noqa: F401 - registers the rules permissions
 
         emails.register()
+        if selectors.home_section not in HOME_SECTIONS:
+            HOME_SECTIONS.append(selectors.home_section)

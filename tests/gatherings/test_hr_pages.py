@@ -134,3 +134,13 @@ def test_member_list_shows_upcoming_with_answer(client):
     response = client.get(reverse("gatherings:list"))
 
     assert [g.pk for g in response.context["upcoming"]] == [rsvp.gathering_id]
+
+
+def test_member_home_shows_upcoming_gatherings_with_the_answer(client):
+    rsvp = RsvpFactory(answer="yes", gathering__title="Høstsamling hos Equinor")
+    client.force_login(rsvp.member.user)
+
+    response = client.get(reverse("members:home"))
+
+    assert response.status_code == 200
+    assert "Høstsamling hos Equinor" in response.content.decode()
