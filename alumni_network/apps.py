@@ -7,6 +7,7 @@ class AlumniNetworkConfig(AppConfig):
     verbose_name = _("Alumni network")
 
     def ready(self):
-        from . import accounts
+        from . import accounts, digests
 
         accounts.register_kinds()
+        digests.register_kinds()

@@ -258,6 +258,8 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "alumni_network.record_heartbeat", "schedule": 60.0},
     # Drains what on_commit missed (broker down, worker killed) and hands back stuck rows.
     "outbox-sweep": {"task": "invitations.sweep_outbox", "schedule": 60.0},
+    # Weekly at most per member; hourly so a missed run costs an hour, not a week.
+    "member-digests": {"task": "alumni_network.send_due_digests", "schedule": 3600.0},
 }
 
 # django-csp 4: a strict policy; no inline script or style anywhere.
