@@ -9,8 +9,9 @@ class GatheringsConfig(AppConfig):
     def ready(self):
         from members.views import HOME_SECTIONS
 
-        from . import emails, permissions, selectors  # noqa: F401 - registers the rules permissions
+        from . import emails, permissions, placeholders, selectors  # noqa: F401 - rules permissions
 
         emails.register()
+        placeholders.register()
         if selectors.home_section not in HOME_SECTIONS:
             HOME_SECTIONS.append(selectors.home_section)
