@@ -20,10 +20,10 @@ class NavItem:
 
 MEMBER_NAV = [
     NavItem(_("Home"), "members:home"),
+    NavItem(_("Gatherings"), "gatherings:list", section="/gatherings/"),
     NavItem(_("Directory"), "members:directory", section="/members/directory/"),
     NavItem(_("Jobs"), "members:job_list", section="/members/jobs/"),
     NavItem(_("News"), "members:news_list", section="/members/news/"),
-    NavItem(_("Gatherings"), "gatherings:list", section="/gatherings/"),
     NavItem(_("My profile"), "members:profile_edit", section="/members/profile/"),
 ]
 
@@ -31,13 +31,13 @@ HR_NAV = [
     NavItem(_("Overview"), "hr_dashboard"),
     NavItem(_("Leavers register"), "hr_invitations:register", section="/hr/register/"),
     NavItem(_("Campaigns"), "hr_invitations:campaigns", section="/hr/campaigns/"),
+    NavItem(_("Gatherings"), "hr_gatherings:list", section="/hr/gatherings/"),
     NavItem(_("Requests to join"), "hr_invitations:join_requests", section="/hr/join-requests/"),
     NavItem(_("Outbox"), "hr_invitations:outbox", section="/hr/outbox/"),
     NavItem(_("Competence search"), "hr_members:competence_search", section="/hr/members/"),
     NavItem(_("Jobs"), "hr_members:job_list", section="/hr/jobs/"),
     NavItem(_("News"), "hr_members:news_list", section="/hr/news/"),
     NavItem(_("Guidelines"), "hr_members:guidelines", section="/hr/guidelines/"),
-    NavItem(_("Gatherings"), "hr_gatherings:list", section="/hr/gatherings/"),
 ]
 
 

@@ -1,20 +1,19 @@
 """Site-wide views: the public landing page, health, language and the HR overview."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from allauth.mfa.models import Authenticator
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from members.access import staff_required
-from members.models import Member, User
+from members.models import User
 
 from .health import health_report
+from .overview import hr_overview
 
 
 def home(request):
@@ -46,16 +45,9 @@ def set_language(request):
 
 @staff_required
 def hr_dashboard(request):
-    month_ago = timezone.now() - timedelta(days=30)
     report, _healthy = health_report()
-    staff = User.objects.filter(is_staff=True, is_active=True)
     context = {
-        "member_count": Member.objects.count(),
-        "new_member_count": Member.objects.filter(joined_at__gte=month_ago).count(),
-        "staff_count": staff.count(),
-        "staff_with_mfa_count": staff.filter(authenticator__type=Authenticator.Type.TOTP)
-        .distinct()
-        .count(),
+        "overview": hr_overview(),
         "health": report,
         "last_heartbeat": _heartbeat_time(report["worker"]),
     }
