@@ -254,12 +254,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # back (a worker was killed). Longer than any batch takes to send.
 OUTBOX_SENDING_TIMEOUT = env.int("OUTBOX_SENDING_TIMEOUT", default=600)
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
+# Leavers who never joined nor answered are deleted this many days after
+# their last contact (GDPR storage limitation); their address stays suppressed.
+REGISTER_RETENTION_DAYS = env.int("REGISTER_RETENTION_DAYS", default=730)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "alumni_network.record_heartbeat", "schedule": 60.0},
     # Drains what on_commit missed (broker down, worker killed) and hands back stuck rows.
     "outbox-sweep": {"task": "invitations.sweep_outbox", "schedule": 60.0},
     # Weekly at most per member; hourly so a missed run costs an hour, not a week.
     "member-digests": {"task": "alumni_network.send_due_digests", "schedule": 3600.0},
+    "register-retention": {"task": "invitations.purge_unanswered_leavers", "schedule": 86400.0},
 }
 
 # django-csp 4: a strict policy; no inline script or style anywhere.

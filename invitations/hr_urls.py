@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from . import campaign_views, views
+from . import campaign_views, retention_views, views
 
 app_name = "hr_invitations"
 urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/<int:pk>/", views.leaver_detail, name="leaver_detail"),
+    path("register/<int:pk>/erase/", retention_views.leaver_erase, name="leaver_erase"),
+    path("register/retention/", retention_views.retention, name="retention"),
     path("register/segments/", views.segments, name="segments"),
     path("register/segments/new/", views.segment_create, name="segment_create"),
     path("register/import/", views.import_start, name="import_start"),

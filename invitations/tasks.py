@@ -25,3 +25,13 @@ def commit_register_import(*, register_import_id: int) -> None:
 
 from .campaigns import run_campaigns, start_campaign_task  # noqa: E402,F401 - registers the campaign tasks
 from .sending import drain_outbox, sweep_outbox  # noqa: E402,F401 - registers the outbox tasks
+
+
+@shared_task(name="invitations.purge_unanswered_leavers")
+def purge_unanswered_leavers() -> int:
+    """Daily: delete leavers whose retention period ran out without an answer."""
+    from .retention import purge_unanswered
+
+    purged = purge_unanswered().purged
+    logger.info("Purged %s unanswered leavers past their retention period", purged)
+    return purged

@@ -117,6 +117,8 @@ MATRIX = {
     # invitations: the leavers register and its import (HR)
     "hr_invitations:register": ("login", "403", "200"),
     "hr_invitations:leaver_detail": ("login", "403", "200"),
+    "hr_invitations:leaver_erase": ("login", "403", "200"),
+    "hr_invitations:retention": ("login", "403", "200"),
     "hr_invitations:segments": ("login", "403", "200"),
     "hr_invitations:segment_create": ("login", "403", "405"),
     "hr_invitations:import_start": ("login", "403", "200"),
@@ -212,6 +214,7 @@ KWARGS = {
     "account_confirm_email": {"key": "not-a-real-key"},
     "account_reset_password_from_key": {"uidb36": "1z", "key": "not-a-real-key"},
     "hr_invitations:leaver_detail": lambda w: {"pk": LeaverFactory().pk},
+    "hr_invitations:leaver_erase": lambda w: {"pk": LeaverFactory().pk},
     "hr_invitations:import_detail": lambda w: {"pk": RegisterImportFactory().pk},
     "hr_invitations:import_progress": lambda w: {"pk": RegisterImportFactory().pk},
     "hr_invitations:import_errors": lambda w: {"pk": RegisterImportFactory().pk},

@@ -1,0 +1,97 @@
+"""How long the register keeps people who never answered, and erasure on request.
+
+Leavers who never joined nor answered are personal data kept on legitimate
+interest; after the retention period (REGISTER_RETENTION_DAYS) counted from
+their last contact they are deleted. HR can also erase a leaver who never
+joined at once. Either way the address stays suppressed as a hash, so a later
+register import never brings them back into a campaign.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, Max, QuerySet
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from members import audit
+from members.models import AuditLog
+
+from .models import Leaver, Suppression, normalise_email
+from .outbox import OutboxEmail
+from .suppression import suppress_email
+
+UNANSWERED = [Leaver.Status.IN_REGISTER, Leaver.Status.INVITED]
+
+
+class CannotErase(Exception):
+    """The leaver joined the network: members erase their own account."""
+
+
+def retention_period() -> timedelta:
+    return timedelta(days=settings.REGISTER_RETENTION_DAYS)
+
+
+def unanswered_with_purge_date() -> QuerySet[Leaver]:
+    """Unanswered leavers annotated with their last contact and the day they are purged."""
+    last_activity = Greatest(
+        F("created_at"), Coalesce(Max("invitations__last_contacted_at"), F("created_at"))
+    )
+    return (
+        Leaver.objects.filter(status__in=UNANSWERED, member__isnull=True)
+        .annotate(last_activity=last_activity)
+        .annotate(
+            purge_on=ExpressionWrapper(
+                F("last_activity") + retention_period(), output_field=DateTimeField()
+            )
+        )
+    )
+
+
+def due_for_purge(*, now=None) -> QuerySet[Leaver]:
+    return unanswered_with_purge_date().filter(purge_on__lte=now or timezone.now())
+
+
+def purged_soon(*, now=None, within: timedelta = timedelta(days=30)) -> QuerySet[Leaver]:
+    """Who goes in the coming weeks, soonest first, for HR to see in advance."""
+    now = now or timezone.now()
+    return (
+        unanswered_with_purge_date().filter(purge_on__lte=now + within).order_by("purge_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    purged: int
+
+
+@transaction.atomic
+def purge_unanswered(*, now=None) -> PurgeResult:
+    """Delete everyone whose retention period has run out."""
+    due = list(due_for_purge(now=now).values_list("pk", "email"))
+    for _pk, email in due:
+        if email:
+            suppress_email(email=email, reason=Suppression.Reason.ERASED)
+    pks = [pk for pk, _email in due]
+    emails = [normalise_email(email) for _pk, email in due if email]
+    for start in range(0, len(emails), 1000):
+        OutboxEmail.objects.filter(to_email__in=emails[start : start + 1000]).delete()
+    Leaver.objects.filter(pk__in=pks).delete()
+    return PurgeResult(purged=len(pks))
+
+
+@transaction.atomic
+def erase_leaver(*, leaver: Leaver, by) -> None:
+    """Erase one leaver who never joined, keeping only the suppressed hash."""
+    leaver = Leaver.objects.select_for_update().get(pk=leaver.pk)
+    if leaver.member_id:
+        raise CannotErase
+    if leaver.email:
+        suppress_email(email=leaver.email, reason=Suppression.Reason.ERASED)
+        OutboxEmail.objects.filter(to_email__iexact=leaver.email).delete()
+    audit.record(
+        actor=by, action=AuditLog.Action.ERASURE, detail=f"leaver #{leaver.pk} in the register"
+    )
+    leaver.delete()
