@@ -169,3 +169,63 @@ def test_smtp_answering_4xx_for_a_while_still_delivers_everything(queue, sink):
             stop(worker)
 
     assert sorted(m["To"] for m in sink.messages) == sorted(f"q{n}@example.org" for n in range(20))
+
+
+def test_pressing_send_with_redis_down_succeeds_and_the_campaign_goes_out_once_later(
+    client, queue, sink
+):
+    from invitations.campaigns import create_campaign
+    from invitations.models import Campaign
+    from tests.factories import StaffFactory
+
+    from .factories import LeaverFactory, SegmentFactory
+
+    port = free_port()
+    broker = f"redis://127.0.0.1:{port}/0"
+    staff = StaffFactory()
+    client.force_login(staff)
+    segment = SegmentFactory()
+    segment.leavers.set(LeaverFactory.create_batch(5))
+    campaign = create_campaign(name="Høst", segment=segment, user=staff)
+
+    with dispatching_to(broker_url=broker, queue=queue):
+        started = time.monotonic()
+        response = client.post(
+            reverse("hr_invitations:campaign_control", args=[campaign.pk]), {"action": "send_now"}
+        )
+        assert response.status_code == 302
+        assert time.monotonic() - started < 5
+
+        redis = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        worker = start_worker(broker_url=broker, queue=queue, EMAIL_URL=sink.email_url())
+        try:
+            assert wait_for(lambda: _redis_answers(port), timeout=10)
+            # What beat does: start due campaigns, then drain the outbox.
+            from invitations.campaigns import run_campaigns
+
+            run_campaigns.apply_async()
+            assert wait_for(lambda: sent_count() == 5, timeout=60), sent_count()
+            run_campaigns.apply_async()
+            sweep_outbox.apply_async()
+            time.sleep(2)
+        finally:
+            stop(worker)
+            redis.terminate()
+            redis.wait()
+
+    campaign.refresh_from_db()
+    assert campaign.status in (Campaign.Status.SENDING, Campaign.Status.DONE)
+    assert len(sink.messages) == 5
