@@ -9,17 +9,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from members import audit
+from members.exports import safe_cell
 from members.models import AuditLog
 
 from .models import Gathering
-
-# A cell starting with one of these is a formula to a spreadsheet (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _status(rsvp) -> str:

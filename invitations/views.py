@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from members.access import staff_required
+from members.exports import safe_cell
 
 from .forms import MappingForm, RegisterFilterForm, SegmentForm, UploadForm
 from .imports import FIELDS, REASON, current_progress, preview_import, request_commit, start_import
@@ -235,16 +236,6 @@ def import_progress(request, pk: int):
     return render(request, "invitations/hr/import_result.html#progress", context)
 
 
-# Text a spreadsheet would run as a formula when the error file is opened.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def formula_safe(value: str) -> str:
-    """Neutralise spreadsheet formula injection (OWASP): prefix such cells with '."""
-    value = str(value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 @staff_required
 @require_GET
 def import_errors(request, pk: int):
@@ -259,5 +250,5 @@ def import_errors(request, pk: int):
     writer.writerow([_("Line"), *register_import.headers, _("Error")])
     for error in register_import.report.get("errors", []):
         values = error["values"] + [""] * (len(register_import.headers) - len(error["values"]))
-        writer.writerow([error["line"], *map(formula_safe, values), formula_safe(error["reason"])])
+        writer.writerow([error["line"], *map(safe_cell, values), safe_cell(error["reason"])])
     return response
