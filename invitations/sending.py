@@ -174,26 +174,31 @@ def queue_emails_bulk(
     return queued
 
 
-class _DrainAfterCommit:
-    """The on_commit callback that dispatches drains; it knows whether it ran."""
+def _drain_after_commit(count: int):
+    """The on_commit callback that dispatches drains; it records whether it ran.
 
-    def __init__(self, count: int):
-        self.count = count
-        self.ran = False
+    A plain function, not a callable object: Django names it by __qualname__
+    when it logs a robust callback's failure (the broker being down).
+    """
 
-    def __call__(self) -> None:
-        self.ran = True
-        dispatch_drains(self.count)
+    def dispatch_after_commit() -> None:
+        dispatch_after_commit.ran = True
+        dispatch_drains(dispatch_after_commit.count)
+
+    dispatch_after_commit.count = count
+    dispatch_after_commit.ran = False
+    dispatch_after_commit.is_outbox_drain = True
+    return dispatch_after_commit
 
 
 def schedule_drain(*, parallel: int = 1) -> None:
     """Queue drain tasks once the current transaction commits (once per transaction)."""
     for _sids, callback, _robust in db_connection.run_on_commit:
-        if isinstance(callback, _DrainAfterCommit) and not callback.ran:
+        if getattr(callback, "is_outbox_drain", False) and not callback.ran:
             callback.count = max(callback.count, parallel)
             return
     # robust: a broker that is down must not fail the request; the sweep catches up.
-    transaction.on_commit(_DrainAfterCommit(parallel), robust=True)
+    transaction.on_commit(_drain_after_commit(parallel), robust=True)
 
 
 def dispatch_drains(count: int) -> None:
