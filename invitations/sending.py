@@ -317,6 +317,24 @@ def _mark(row: OutboxEmail, **fields) -> None:
     OutboxEmail.objects.filter(pk=row.pk, status=OutboxEmail.Status.SENDING).update(**fields)
 
 
+# The hot path of marking a row sent, as one plain UPDATE per email: the ORM's
+# query building costs a tenth of the time it takes to send one.
+_MARK_SENT_SQL = (
+    "UPDATE invitations_outboxemail SET status = 'sent', sent_at = %s, "
+    "provider_message_id = %s, last_error = '' WHERE id = %s AND status = 'sending'"
+)
+_MARK_SENT_FORGETTING_SQL = (
+    "UPDATE invitations_outboxemail SET status = 'sent', sent_at = %s, "
+    "provider_message_id = %s, last_error = '', data = '{}' WHERE id = %s AND status = 'sending'"
+)
+
+
+def _mark_sent(row: OutboxEmail, *, message_id: str, forget_data: bool) -> None:
+    sql = _MARK_SENT_FORGETTING_SQL if forget_data else _MARK_SENT_SQL
+    with db_connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), message_id[:255], row.pk])
+
+
 @contextmanager
 def asynchronous_commits():
     """Let this connection's commits skip the wait for the WAL flush.
@@ -377,14 +395,10 @@ def _send_one(row, connection, templates, suppressed) -> str:
         return _record_failure(row, error)
     status = getattr(message, "anymail_status", None)
     message_id = (status and status.message_id) or message.extra_headers["Message-ID"]
-    sent = {"data": {}} if EMAIL_KINDS[row.kind].forget_data_after_send else {}
-    _mark(
+    _mark_sent(
         row,
-        status=OutboxEmail.Status.SENT,
-        sent_at=timezone.now(),
-        provider_message_id=str(message_id)[:255],
-        last_error="",
-        **sent,
+        message_id=str(message_id),
+        forget_data=EMAIL_KINDS[row.kind].forget_data_after_send,
     )
     return "sent"
 
