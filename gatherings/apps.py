@@ -9,9 +9,10 @@ class GatheringsConfig(AppConfig):
     def ready(self):
         from members.views import HOME_SECTIONS
 
-        from . import emails, permissions, placeholders, selectors  # noqa: F401 - rules permissions
+        from . import emails, hosting, permissions, placeholders, selectors  # noqa: F401
 
         emails.register()
+        hosting.register()
         placeholders.register()
         if selectors.home_section not in HOME_SECTIONS:
             HOME_SECTIONS.append(selectors.home_section)

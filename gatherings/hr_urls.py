@@ -10,6 +10,7 @@ urlpatterns = [
     path("gatherings/new/", hr_views.gathering_create, name="create"),
     path("gatherings/copy-last/", hr_views.gathering_copy_last, name="copy_last"),
     path("gatherings/hosts/", hr_views.host_rotation, name="hosts"),
+    path("gatherings/hosts/ask/", hr_views.host_ask, name="host_ask"),
     path("gatherings/<int:pk>/", hr_views.gathering_detail, name="detail"),
     path("gatherings/<int:pk>/edit/", hr_views.gathering_edit, name="edit"),
     path("gatherings/<int:pk>/publish/", hr_views.gathering_publish, name="publish"),

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.access import staff_required
+from members.models import Member, Organisation
 
-from . import agenda, planning, selectors
+from . import agenda, hosting, planning, selectors
 from .forms import GatheringForm, HostContactFormSet, MessageForm, OrganiserForm
 from .models import Gathering, Organiser
 
@@ -173,3 +174,25 @@ def gathering_message(request, pk):
 def host_rotation(request):
     rows, suggested = selectors.host_rotation()
     return render(request, "gatherings/hr/hosts.html", {"rows": rows, "suggested": suggested})
+
+
+@staff_required
+@require_POST
+def host_ask(request):
+    """Email a member who is open to hosting: would their employer host a gathering?"""
+    member = get_object_or_404(
+        Member.objects.select_related("user"), pk=request.POST.get("member") or 0
+    )
+    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation") or 0)
+    try:
+        with transaction.atomic():
+            hosting.ask_to_host(organisation=organisation, member=member, by=request.user)
+    except hosting.NotAHostContact:
+        messages.error(request, _("That member does not work there, or is not open to hosting."))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is asked by email. Their answer comes to you.")
+            % {"name": member.user.get_full_name() or member.user.email},
+        )
+    return redirect("hr_gatherings:hosts")

@@ -1,7 +1,7 @@
 """Reads of gatherings, each shaped once for the page that shows it."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from members.models import Member, Organisation
 
+from . import hosting
 from .models import AgendaItem, Gathering, Organiser, Rsvp
 
 CONFIRMED = Q(answer=Rsvp.Answer.YES, waitlist_position__isnull=True)
@@ -106,6 +107,8 @@ class HostRow:
     organisation: Organisation
     last_hosted: object
     members: int
+    # Members working there who said they are open to hosting, with when each was last asked.
+    contacts: list = field(default_factory=list)
 
 
 def host_rotation(*, min_members: int = 3) -> tuple[list[HostRow], Organisation | None]:
@@ -119,12 +122,29 @@ def host_rotation(*, min_members: int = 3) -> tuple[list[HostRow], Organisation 
         .annotate(last=Max("start"))
         .values("last")
     )
-    organisations = Organisation.objects.annotate(
-        last_hosted=Subquery(last),
-        member_count=Count("employees", distinct=True),
-    ).order_by("name")
+    open_to_hosting = Prefetch(
+        "employees",
+        queryset=Member.objects.filter(open_to_hosting=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name"),
+        to_attr="hosting_members",
+    )
+    organisations = (
+        Organisation.objects.annotate(
+            last_hosted=Subquery(last),
+            member_count=Count("employees", distinct=True),
+        )
+        .prefetch_related(open_to_hosting)
+        .order_by("name")
+    )
+    asked = hosting.last_asked(member.pk for org in organisations for member in org.hosting_members)
     rows = [
-        HostRow(organisation=org, last_hosted=org.last_hosted, members=org.member_count)
+        HostRow(
+            organisation=org,
+            last_hosted=org.last_hosted,
+            members=org.member_count,
+            contacts=[(member, asked.get(member.pk)) for member in org.hosting_members],
+        )
         for org in organisations
     ]
     candidates = [row for row in rows if row.members >= min_members]

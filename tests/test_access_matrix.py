@@ -157,6 +157,7 @@ MATRIX = {
     "hr_gatherings:create": ("login", "403", "200"),
     "hr_gatherings:copy_last": ("login", "403", "405"),
     "hr_gatherings:hosts": ("login", "403", "200"),
+    "hr_gatherings:host_ask": ("login", "403", "405"),
     "hr_gatherings:detail": ("login", "403", "200"),
     "hr_gatherings:edit": ("login", "403", "200"),
     "hr_gatherings:publish": ("login", "403", "405"),
