@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .directory import FLAGS, MIN_QUERY_LENGTH
-from .models import GuidelinesVersion, Job, Member, NewsItem, Visibility
+from .models import GuidelinesVersion, Job, Member, NewsItem, Organisation, Visibility
 from .photos import process_photo
 from .privacy import FLAG_LABELS, GROUPS
 from .profiles import split_competences
@@ -265,3 +265,29 @@ class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that my profile and personal data are erased for good."),
     )
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "org_number", "city"]
+        help_texts = {
+            "name": _("As members should see it, e.g. “Equinor ASA”."),
+            "org_number": _("Nine digits from the Brønnøysund Register Centre, if you know it."),
+        }
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        taken = Organisation.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("An organisation with this name already exists."))
+        return name
+
+    def clean_org_number(self):
+        number = "".join(self.cleaned_data["org_number"].split())
+        if number and not (number.isdigit() and len(number) == 9):
+            raise forms.ValidationError(_("An organisation number has nine digits."))
+        taken = Organisation.objects.filter(org_number=number).exclude(pk=self.instance.pk)
+        if number and taken.exists():
+            raise forms.ValidationError(_("Another organisation has this number."))
+        return number

@@ -14,8 +14,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import audit, directory, guidelines, jobs
 from .access import staff_required
 from .exports import csv_text
-from .forms import CompetenceSearchForm, GuidelinesForm, JobForm, NewsForm
-from .models import AuditLog, Competence, GuidelinesVersion, Job, JobInterest, Member, NewsItem
+from .forms import CompetenceSearchForm, GuidelinesForm, JobForm, NewsForm, OrganisationForm
+from .models import (
+    AuditLog,
+    Competence,
+    GuidelinesVersion,
+    Job,
+    JobInterest,
+    Member,
+    NewsItem,
+    Organisation,
+)
 from .privacy import visible_profile
 from .profiles import competences_for_names
 
@@ -262,3 +271,41 @@ def audit_log(request):
         raise PermissionDenied
     page = Paginator(AuditLog.objects.select_related("actor"), 50).get_page(request.GET.get("page"))
     return render(request, "members/hr/audit_log.html", {"page": page})
+
+
+ORGANISATION_PAGE_SIZE = 50
+
+
+@staff_required
+@require_GET
+def organisation_list(request):
+    organisations = Organisation.objects.annotate(member_count=Count("employees")).order_by("name")
+    page = Paginator(organisations, ORGANISATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "members/hr/organisation_list.html", {"page": page})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The organisation is added."))
+        return redirect("hr_members:organisation_list")
+    return render(request, "members/hr/organisation_form.html", {"form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The organisation is saved."))
+        return redirect("hr_members:organisation_list")
+    return render(
+        request,
+        "members/hr/organisation_form.html",
+        {"form": form, "organisation": organisation},
+    )

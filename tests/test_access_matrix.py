@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from .factories import JobFactory, NewsItemFactory
+from .factories import JobFactory, NewsItemFactory, OrganisationFactory
 from .gatherings.factories import AgendaItemFactory, GatheringFactory, RsvpFactory
 from .invitations.factories import LeaverFactory, RegisterImportFactory
 
@@ -158,6 +158,9 @@ MATRIX = {
     "hr_gatherings:copy_last": ("login", "403", "405"),
     "hr_gatherings:hosts": ("login", "403", "200"),
     "hr_gatherings:host_ask": ("login", "403", "405"),
+    "hr_members:organisation_list": ("login", "403", "200"),
+    "hr_members:organisation_create": ("login", "403", "200"),
+    "hr_members:organisation_edit": ("login", "403", "200"),
     "hr_gatherings:detail": ("login", "403", "200"),
     "hr_gatherings:edit": ("login", "403", "200"),
     "hr_gatherings:publish": ("login", "403", "405"),
@@ -203,6 +206,7 @@ def _join_request():
 # fixture's dict (member_user, staff_user) that creates what it needs.
 KWARGS = {
     "invitations:unsubscribe": _unsubscribe_kwargs,
+    "hr_members:organisation_edit": lambda w: {"pk": OrganisationFactory().pk},
     "invitations:join": lambda w: _join_kwargs(),
     "invitations:join_decline": lambda w: _join_kwargs(),
     "hr_invitations:campaign_detail": lambda w: {"pk": _campaign().pk},
