@@ -264,6 +264,7 @@ CELERY_BEAT_SCHEDULE = {
     # Weekly at most per member; hourly so a missed run costs an hour, not a week.
     "member-digests": {"task": "alumni_network.send_due_digests", "schedule": 3600.0},
     "register-retention": {"task": "invitations.purge_unanswered_leavers", "schedule": 86400.0},
+    "abandoned-uploads": {"task": "invitations.forget_abandoned_imports", "schedule": 86400.0},
 }
 
 # django-csp 4: a strict policy; no inline script or style anywhere.

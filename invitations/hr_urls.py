@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import campaign_views, retention_views, views
+from . import campaign_views, retention_views, segment_views, views
 
 app_name = "hr_invitations"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("register/retention/", retention_views.retention, name="retention"),
     path("register/segments/", views.segments, name="segments"),
     path("register/segments/new/", views.segment_create, name="segment_create"),
+    path("register/segments/<int:pk>/", segment_views.segment_edit, name="segment_edit"),
+    path("register/segments/<int:pk>/delete/", segment_views.segment_delete, name="segment_delete"),
     path("register/import/", views.import_start, name="import_start"),
     path("register/import/<int:pk>/", views.import_detail, name="import_detail"),
     path("register/import/<int:pk>/progress/", views.import_progress, name="import_progress"),

@@ -19,7 +19,7 @@ from django.utils import timezone
 from members import audit
 from members.models import AuditLog
 
-from .models import Leaver, Suppression, normalise_email
+from .models import Leaver, RegisterImport, Suppression, normalise_email
 from .outbox import OutboxEmail
 from .suppression import suppress_email
 
@@ -95,3 +95,25 @@ def erase_leaver(*, leaver: Leaver, by) -> None:
         actor=by, action=AuditLog.Action.ERASURE, detail=f"leaver #{leaver.pk} in the register"
     )
     leaver.delete()
+
+
+ABANDONED_AFTER = timedelta(days=2)
+
+
+def forget_abandoned_imports(*, now=None) -> int:
+    """Delete uploads HR mapped or previewed but never imported, file and all.
+
+    A register file is personal data; one nobody imported has no reason to stay.
+    """
+    now = now or timezone.now()
+    abandoned = RegisterImport.objects.filter(
+        status__in=[RegisterImport.Status.PENDING, RegisterImport.Status.PREVIEWED],
+        created_at__lt=now - ABANDONED_AFTER,
+    )
+    count = 0
+    for register_import in abandoned.iterator():
+        if register_import.file:
+            register_import.file.delete(save=False)
+        register_import.delete()
+        count += 1
+    return count

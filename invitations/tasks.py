@@ -35,3 +35,13 @@ def purge_unanswered_leavers() -> int:
     purged = purge_unanswered().purged
     logger.info("Purged %s unanswered leavers past their retention period", purged)
     return purged
+
+
+@shared_task(name="invitations.forget_abandoned_imports")
+def forget_abandoned_imports_task() -> int:
+    """Daily: delete uploaded register files that were never imported."""
+    from .retention import forget_abandoned_imports
+
+    forgotten = forget_abandoned_imports()
+    logger.info("Deleted %s abandoned register uploads", forgotten)
+    return forgotten

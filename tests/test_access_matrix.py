@@ -15,7 +15,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from .factories import JobFactory, NewsItemFactory, OrganisationFactory
 from .gatherings.factories import AgendaItemFactory, GatheringFactory, RsvpFactory
-from .invitations.factories import LeaverFactory, RegisterImportFactory
+from .invitations.factories import LeaverFactory, RegisterImportFactory, SegmentFactory
 
 # url name: (anonymous, member, staff)
 MATRIX = {
@@ -118,6 +118,8 @@ MATRIX = {
     "hr_invitations:register": ("login", "403", "200"),
     "hr_invitations:leaver_detail": ("login", "403", "200"),
     "hr_invitations:leaver_erase": ("login", "403", "200"),
+    "hr_invitations:segment_edit": ("login", "403", "200"),
+    "hr_invitations:segment_delete": ("login", "403", "405"),
     "hr_invitations:retention": ("login", "403", "200"),
     "hr_invitations:segments": ("login", "403", "200"),
     "hr_invitations:segment_create": ("login", "403", "405"),
@@ -191,8 +193,6 @@ def _join_kwargs():
 def _campaign():
     from invitations.campaigns import create_campaign
 
-    from .invitations.factories import SegmentFactory
-
     return create_campaign(name="Høst", segment=SegmentFactory(), user=None)
 
 
@@ -220,6 +220,8 @@ KWARGS = {
     "account_reset_password_from_key": {"uidb36": "1z", "key": "not-a-real-key"},
     "hr_invitations:leaver_detail": lambda w: {"pk": LeaverFactory().pk},
     "hr_invitations:leaver_erase": lambda w: {"pk": LeaverFactory().pk},
+    "hr_invitations:segment_edit": lambda w: {"pk": SegmentFactory().pk},
+    "hr_invitations:segment_delete": lambda w: {"pk": SegmentFactory().pk},
     "hr_invitations:import_detail": lambda w: {"pk": RegisterImportFactory().pk},
     "hr_invitations:import_progress": lambda w: {"pk": RegisterImportFactory().pk},
     "hr_invitations:import_errors": lambda w: {"pk": RegisterImportFactory().pk},
