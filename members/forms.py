@@ -12,6 +12,11 @@ from .photos import process_photo
 from .privacy import FLAG_LABELS, GROUPS
 from .profiles import split_competences
 
+# Links are typed as text: "linkedin.com/in/kari" is fine (https is assumed),
+# where a browser's URL field would refuse it, and a URL field echoing what
+# someone mistyped back into its value is invalid HTML.
+URL_TEXT_ATTRS = {"inputmode": "url", "autocomplete": "url", "spellcheck": "false"}
+
 
 def competence_input() -> forms.TextInput:
     """A text input whose datalist htmx fills with matching competences as one types."""
@@ -58,7 +63,11 @@ class ProfileForm(forms.ModelForm):
     )
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
     linkedin_url = forms.URLField(
-        label=_("LinkedIn profile"), required=False, max_length=200, assume_scheme="https"
+        label=_("LinkedIn profile"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.TextInput(attrs=URL_TEXT_ATTRS),
     )
 
     class Meta:
@@ -215,7 +224,11 @@ class CompetenceSearchForm(forms.Form):
 
 class JobForm(forms.ModelForm):
     link = forms.URLField(
-        label=_("Link to the advertisement"), required=False, max_length=200, assume_scheme="https"
+        label=_("Link to the advertisement"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.TextInput(attrs=URL_TEXT_ATTRS),
     )
     competence_names = forms.CharField(
         label=_("Competences"),

@@ -23,6 +23,20 @@ def vnu():
     return VNU_JAR
 
 
+# Forms sent empty or wrong, so their error messages are on the page too:
+# (url name, role, posted data).
+FORMS_WITH_ERRORS = [
+    ("account_login", "anonymous", {"login": "not-an-email", "password": ""}),
+    ("invitations:join_request", "anonymous", {"email": "not-an-email"}),
+    ("members:profile_edit", "member", {"linkedin_url": "not a link", "first_name": ""}),
+    ("hr_gatherings:create", "staff", {"title": ""}),
+    ("hr_invitations:campaign_create", "staff", {"name": ""}),
+    ("hr_members:job_create", "staff", {"title": ""}),
+    ("hr_members:news_create", "staff", {"title": ""}),
+    ("hr_members:organisation_create", "staff", {"name": "", "org_number": "123"}),
+]
+
+
 def render_pages(world, directory: Path) -> dict[str, str]:
     """Write every page in both languages to files; return file -> label."""
     files = {}
@@ -35,13 +49,16 @@ def render_pages(world, directory: Path) -> dict[str, str]:
             path = directory / f"{name.replace(':', '_')}-{role}-{language}.html"
             path.write_bytes(response.content)
             files[str(path)] = f"{name} as {role} in {language}"
-        # A form with its errors shown.
-        response = Client(headers={"accept-language": language}).post(
-            reverse("account_login"), {"login": "not-an-email", "password": ""}
-        )
-        path = directory / f"login-errors-{language}.html"
-        path.write_bytes(response.content)
-        files[str(path)] = f"login with errors in {language}"
+        for name, role, data in FORMS_WITH_ERRORS:
+            client = Client(headers={"accept-language": language})
+            if role != "anonymous":
+                client.force_login(world[f"{role}_user"])
+            response = client.post(reverse(name), data)
+            assert response.status_code == 200, f"{name} did not show its errors"
+            assert b"error" in response.content, f"{name} shows no error"
+            path = directory / f"{name.replace(':', '_')}-errors-{role}-{language}.html"
+            path.write_bytes(response.content)
+            files[str(path)] = f"{name} with errors as {role} in {language}"
     return files
 
 

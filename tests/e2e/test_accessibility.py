@@ -77,3 +77,40 @@ def test_pages_have_no_serious_accessibility_violations(
     context.close()
 
     assert found == {}
+
+
+def answer_with(html):
+    def fulfill(route):
+        route.fulfill(body=html, content_type="text/html; charset=utf-8")
+
+    return fulfill
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_forms_with_errors_have_no_serious_accessibility_violations(
+    language, world, live_server, browser, axe_source
+):
+    from django.test import Client
+
+    from tests.test_markup import FORMS_WITH_ERRORS
+
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for name, role, data in FORMS_WITH_ERRORS:
+        client = Client(headers={"accept-language": language})
+        if role != "anonymous":
+            client.force_login(world[f"{role}_user"])
+        html = client.post(reverse(name), data).content.decode()
+        url = f"{live_server.url}{reverse(name)}"
+        # Show the page exactly as the POST answered it; its CSS loads from the server.
+        page.route(url, answer_with(html))
+        page.goto(url)
+        page.unroute(url)
+        shown = page.locator(".errorlist, .field__errors, .message--error, [aria-invalid=true]")
+        assert shown.count() > 0, f"{name} shows no error"
+        if violations := serious_violations(page, axe_source):
+            found[name] = violations
+    context.close()
+
+    assert found == {}
