@@ -7,19 +7,18 @@ joined at once. Either way the address stays suppressed as a hash, so a later
 register import never brings them back into a campaign.
 """
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Max, QuerySet
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 
 from members import audit
 from members.models import AuditLog
 
-from .models import Leaver, RegisterImport, Suppression, normalise_email
+from .models import Leaver, RegisterImport, Suppression, email_hash, normalise_email
 from .outbox import OutboxEmail
 from .suppression import suppress_email
 
@@ -62,24 +61,25 @@ def purged_soon(*, now=None, within: timedelta = timedelta(days=30)) -> QuerySet
     )
 
 
-@dataclass(frozen=True)
-class PurgeResult:
-    purged: int
-
-
 @transaction.atomic
-def purge_unanswered(*, now=None) -> PurgeResult:
-    """Delete everyone whose retention period has run out."""
+def purge_unanswered(*, now=None) -> int:
+    """Delete everyone whose retention period has run out; how many went."""
     due = list(due_for_purge(now=now).values_list("pk", "email"))
-    for _pk, email in due:
-        if email:
-            suppress_email(email=email, reason=Suppression.Reason.ERASED)
-    pks = [pk for pk, _email in due]
     emails = [normalise_email(email) for _pk, email in due if email]
+    # The first reason recorded for an address stays, as in suppress_email.
+    Suppression.objects.bulk_create(
+        [
+            Suppression(email_hash=email_hash(email), reason=Suppression.Reason.ERASED)
+            for email in emails
+        ],
+        ignore_conflicts=True,
+    )
     for start in range(0, len(emails), 1000):
-        OutboxEmail.objects.filter(to_email__in=emails[start : start + 1000]).delete()
-    Leaver.objects.filter(pk__in=pks).delete()
-    return PurgeResult(purged=len(pks))
+        OutboxEmail.objects.annotate(address=Lower("to_email")).filter(
+            address__in=emails[start : start + 1000]
+        ).delete()
+    Leaver.objects.filter(pk__in=[pk for pk, _email in due]).delete()
+    return len(due)
 
 
 @transaction.atomic

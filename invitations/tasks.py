@@ -32,7 +32,7 @@ def purge_unanswered_leavers() -> int:
     """Daily: delete leavers whose retention period ran out without an answer."""
     from .retention import purge_unanswered
 
-    purged = purge_unanswered().purged
+    purged = purge_unanswered()
     logger.info("Purged %s unanswered leavers past their retention period", purged)
     return purged
 

@@ -26,14 +26,14 @@ def test_unanswered_leaver_past_retention_is_purged_and_stays_suppressed(setting
     settings.REGISTER_RETENTION_DAYS = 365
     old = aged(400, email="old@example.org")
     recent = aged(100, email="recent@example.org")
-    OutboxEmail.objects.create(kind="notice", to_email="old@example.org", language="nb")
+    OutboxEmail.objects.create(kind="notice", to_email="Old@Example.org", language="nb")
 
-    assert purge_unanswered().purged == 1
+    assert purge_unanswered() == 1
 
     assert list(Leaver.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not Leaver.objects.filter(pk=old.pk).exists()
     assert is_suppressed("OLD@example.org")
-    assert not OutboxEmail.objects.filter(to_email="old@example.org").exists()
+    assert not OutboxEmail.objects.filter(to_email__iexact="old@example.org").exists()
 
 
 def test_people_who_answered_or_joined_are_kept(settings):
@@ -41,7 +41,7 @@ def test_people_who_answered_or_joined_are_kept(settings):
     aged(400, status=Leaver.Status.DECLINED)
     aged(400, status=Leaver.Status.JOINED, member=MemberFactory())
 
-    assert purge_unanswered().purged == 0
+    assert purge_unanswered() == 0
     assert Leaver.objects.count() == 2
 
 
