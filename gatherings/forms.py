@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
+from members.models import Member, Organisation
 
 from .models import AgendaItem, Gathering, HostContact, Rsvp
 
@@ -178,3 +178,10 @@ class AnswerForm(forms.Form):
 class MessageForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class HostAskForm(forms.Form):
+    """Which member to ask about hosting, at which of their employers (hidden fields)."""
+
+    member = forms.ModelChoiceField(queryset=Member.objects.select_related("user"))
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all())

@@ -2,15 +2,15 @@
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.access import staff_required
-from members.models import Member, Organisation
 
 from . import agenda, hosting, planning, selectors
-from .forms import GatheringForm, HostContactFormSet, MessageForm, OrganiserForm
+from .forms import GatheringForm, HostAskForm, HostContactFormSet, MessageForm, OrganiserForm
 from .models import Gathering, Organiser
 
 
@@ -180,10 +180,10 @@ def host_rotation(request):
 @require_POST
 def host_ask(request):
     """Email a member who is open to hosting: would their employer host a gathering?"""
-    member = get_object_or_404(
-        Member.objects.select_related("user"), pk=request.POST.get("member") or 0
-    )
-    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation") or 0)
+    form = HostAskForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    member, organisation = form.cleaned_data["member"], form.cleaned_data["organisation"]
     try:
         with transaction.atomic():
             hosting.ask_to_host(organisation=organisation, member=member, by=request.user)

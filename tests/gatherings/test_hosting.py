@@ -62,3 +62,13 @@ def test_asked_date_shows_after_asking(staff_client, host_contact):
     html = staff_client.get(reverse("hr_gatherings:hosts")).content.decode()
 
     assert "spurt " in html
+
+
+@pytest.mark.parametrize("member", ["abc", "²", ""])
+def test_a_forged_ask_gets_404_not_500(staff_client, host_contact, member):
+    response = staff_client.post(
+        reverse("hr_gatherings:host_ask"),
+        {"member": member, "organisation": host_contact.employer.pk},
+    )
+
+    assert response.status_code == 404
