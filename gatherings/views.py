@@ -258,7 +258,7 @@ def agenda_edit(request, gathering):
 @organiser_page("gatherings.edit_agenda")
 @require_POST
 def agenda_reorder(request, gathering):
-    ids = [int(value) for value in request.POST.getlist("item") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("item") if value.isdecimal()]
     agenda.reorder(gathering=gathering, item_ids=ids)
     context = _agenda_context(gathering) | {"base_template": request.area_base}
     return render(request, "gatherings/agenda_edit.html#agenda-list", context)

@@ -86,7 +86,7 @@ def campaign_create(request):
         form = CampaignCreateForm(
             initial={"name": request.GET.get("name", ""), "segment": chosen or None}
         )
-    segment = Segment.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    segment = Segment.objects.filter(pk=int(chosen)).first() if chosen.isdecimal() else None
     context = {
         "form": form,
         "segment": segment,
@@ -165,7 +165,7 @@ def campaign_preview(request, pk: int):
     choices = list(people[:PREVIEW_CHOICES])
     form = PreviewForm(request.GET or None, leavers=choices)
     leaver_id = request.GET.get("leaver", "")
-    leaver = people.filter(pk=int(leaver_id)).first() if leaver_id.isdigit() else None
+    leaver = people.filter(pk=int(leaver_id)).first() if leaver_id.isdecimal() else None
     leaver = leaver or (choices[0] if choices else None)
     language = request.GET.get("language") if request.GET.get("language") in ("nb", "en") else "nb"
     kind = REMINDER_KIND if request.GET.get("kind") == "reminder" else INVITATION_KIND

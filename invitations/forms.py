@@ -125,7 +125,7 @@ class SegmentForm(forms.Form):
     )
 
     def clean_leaver(self) -> list[int]:
-        return [int(value) for value in self.cleaned_data["leaver"] or [] if str(value).isdigit()]
+        return [int(value) for value in self.cleaned_data["leaver"] or [] if str(value).isdecimal()]
 
     def clean(self):
         cleaned = super().clean()

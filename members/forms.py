@@ -298,7 +298,7 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_org_number(self):
         number = "".join(self.cleaned_data["org_number"].split())
-        if number and not (number.isdigit() and len(number) == 9):
+        if number and not (number.isascii() and number.isdecimal() and len(number) == 9):
             raise forms.ValidationError(_("An organisation number has nine digits."))
         taken = Organisation.objects.filter(org_number=number).exclude(pk=self.instance.pk)
         if number and taken.exists():

@@ -262,3 +262,9 @@ def test_join_request_queue_query_count_is_pinned(
         response = staff_client.get(reverse("hr_invitations:join_requests"))
 
     assert response.content.decode().count("same name") == request_count
+
+
+def test_a_segment_id_in_superscript_digits_is_ignored_not_a_500(staff_client):
+    response = staff_client.get(reverse("hr_invitations:campaign_create"), {"segment": "²"})
+
+    assert response.status_code == 200
