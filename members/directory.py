@@ -9,13 +9,14 @@ migration 0003); elsewhere a plain LIKE on the same lower-cased text.
 import re
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from .models import Competence, Member, User
-from .privacy import visible_q
+from .privacy import GROUPS, directory_cards, visible_q
 from .profiles import competence_slug
 
 MIN_QUERY_LENGTH = 3
@@ -69,21 +70,28 @@ def fuzzy_match(q: str) -> Q:
     return Q(RawSQL("%s <%% search_text", [q.lower()], output_field=BooleanField()))
 
 
-def text_match(members: QuerySet[Member], q: str) -> QuerySet[Member]:
-    """Narrow `members` to those matching `q`.
+def text_candidates(members: QuerySet[Member], q: str) -> list[QuerySet[Member]]:
+    """`members` narrowed by `q`, most precise match first.
 
-    SQLite: a substring match. PostgreSQL: the most precise match that finds
-    anyone, cheapest first: whole words and word starts (full text), then
-    substrings anywhere (trigram), then near spellings (trigram similarity).
-    Each fallback costs one EXISTS query, only when the previous found nobody.
+    SQLite: a substring match. PostgreSQL: whole words and word starts (full
+    text), then substrings anywhere (trigram), then near spellings (trigram
+    similarity). The first that finds anyone is the answer.
     """
     if connection.vendor != "postgresql":
-        return members.filter(substring_match(q))
-    for match in (word_match(q), substring_match(q)):
-        found = members.filter(match)
+        return [members.filter(substring_match(q))]
+    return [members.filter(match) for match in (word_match(q), substring_match(q), fuzzy_match(q))]
+
+
+def text_match(members: QuerySet[Member], q: str) -> QuerySet[Member]:
+    """Narrow `members` to the first of `text_candidates` that finds anyone.
+
+    Each fallback costs one EXISTS query, only when the previous found nobody.
+    """
+    *precise, loosest = text_candidates(members, q)
+    for found in precise:
         if found.exists():
             return found
-    return members.filter(fuzzy_match(q))
+    return loosest
 
 
 def _has_competence(name: str) -> Exists:
@@ -96,12 +104,8 @@ def _has_competence(name: str) -> Exists:
     )
 
 
-def directory_members(*, viewer, filters: DirectoryFilters, hr: bool = False) -> QuerySet[Member]:
-    """Members matching `filters` that `viewer` may find, shaped for a list page.
-
-    With hr=False (the member directory) only members in the directory are found;
-    HR's competence search finds every active member, by what HR may see.
-    """
+def _filtered(*, viewer, filters: DirectoryFilters, hr: bool) -> QuerySet[Member]:
+    """Members `viewer` may find by every filter but the free text `q`."""
     # Not filter(user__is_active=True): that joins every user before the search
     # narrows anything; the inactive are few and have their own partial index.
     members = Member.objects.exclude(user_id__in=User.objects.filter(is_active=False).values("pk"))
@@ -133,16 +137,80 @@ def directory_members(*, viewer, filters: DirectoryFilters, hr: bool = False) ->
         members = members.filter(
             Q(user__first_name__icontains=filters.q) | Q(user__last_name__icontains=filters.q)
         )
-    elif filters.q:
-        # Last, so that the PostgreSQL fallbacks ask "anyone?" with every filter applied.
-        members = text_match(members, filters.q)
+    return members
+
+
+def _sort(filters: DirectoryFilters):
     # Unfiltered, walk the sort_name index. Filtered, sort the (few) matches: walking
     # the index and filtering can read most of the table before it finds 24 that
     # match, e.g. every name before "S" for a search that only matches "Strand...".
     # Lower() is a no-op on the lower-cased column that the index cannot serve.
-    sort = "sort_name" if filters == DirectoryFilters() else Lower("sort_name")
+    return "sort_name" if filters == DirectoryFilters() else Lower("sort_name")
+
+
+def directory_members(*, viewer, filters: DirectoryFilters, hr: bool = False) -> QuerySet[Member]:
+    """Members matching `filters` that `viewer` may find, shaped for a list page.
+
+    With hr=False (the member directory) only members in the directory are found;
+    HR's competence search finds every active member, by what HR may see.
+    """
+    members = _filtered(viewer=viewer, filters=filters, hr=hr)
+    if filters.q and not hr:
+        # Last, so that the PostgreSQL fallbacks ask "anyone?" with every filter applied.
+        members = text_match(members, filters.q)
     return (
         members.select_related("user", "employer")
         .prefetch_related(Prefetch("competences", queryset=Competence.objects.order_by("name")))
-        .order_by(sort, "pk")
+        .order_by(_sort(filters), "pk")
     )
+
+
+# What a directory card shows (members.privacy.directory_cards), and what it needs to
+# decide: the viewer may see it. Nothing else is loaded for a list row.
+CARD_FIELDS = (
+    "user_id",
+    "in_directory",
+    "photo",
+    "employer_id",
+    "title",
+    "location",
+    *(f"{group}_visibility" for group in GROUPS),
+    "user__first_name",
+    "user__last_name",
+    "user__is_active",
+    "employer__name",
+)
+
+
+def directory_page(*, viewer, filters: DirectoryFilters, number, per_page: int) -> Page:
+    """One page of the member directory for `viewer`, its rows shaped as cards.
+
+    Queries: one count, one for the page's rows, one for their competences,
+    whatever the page size. The count doubles as the "anyone?" of the PostgreSQL
+    fallbacks (see `text_candidates`); a looser match costs one more count only
+    when the tighter found nobody. The page's members are picked by id in a
+    subquery that sorts the matches alone, so only the page's rows are joined to
+    their users and employers, not every match.
+    """
+    members = _filtered(viewer=viewer, filters=filters, hr=False)
+    candidates = text_candidates(members, filters.q) if filters.q else [members]
+    for found in candidates:
+        count = found.count()
+        if count:
+            break
+    sort = _sort(filters)
+    paginator = Paginator(found.order_by(sort, "pk").values("pk"), per_page)
+    paginator.count = count  # a cached property: the count above is the count
+    page = paginator.get_page(number)
+    rows = (
+        Member.objects.filter(pk__in=page.object_list)
+        .select_related("user", "employer")
+        .only(*CARD_FIELDS)
+        .prefetch_related(
+            Prefetch("competences", queryset=Competence.objects.order_by("name").only("name"))
+        )
+        .order_by(Lower("sort_name"), "pk")
+    )
+    page.object_list = list(rows)
+    page.profiles = directory_cards(members=page.object_list, viewer=viewer)
+    return page

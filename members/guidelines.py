@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from .access import request_member
 from .models import GuidelinesAcceptance, GuidelinesVersion, Member
 
 
@@ -62,7 +63,7 @@ def guidelines_gate(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        member = getattr(request.user, "member", None) if request.user.is_authenticated else None
+        member = request_member(request.user)
         if member is not None and needs_acceptance(member=member):
             url = reverse("members:guidelines")
             return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

@@ -138,9 +138,12 @@ def directory_search(request):
         filters = directory.DirectoryFilters(
             **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         )
-        members = directory.directory_members(viewer=request.user, filters=filters)
-        page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-        page.profiles = [visible_profile(member=m, viewer=request.user) for m in page]
+        page = directory.directory_page(
+            viewer=request.user,
+            filters=filters,
+            number=request.GET.get("page"),
+            per_page=DIRECTORY_PAGE_SIZE,
+        )
         audit.log_hr_only_views(viewer=request.user, profiles=page.profiles, what="directory")
     query = request.GET.copy()
     query.pop("page", None)
