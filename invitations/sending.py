@@ -7,15 +7,21 @@ each in its recipient's language and sends the batch over one connection. A
 beat sweep drains what was missed and hands back rows stuck in `sending`.
 """
 
+import functools
 import json
 import logging
+import queue
+import re
+import secrets
 import smtplib
+import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from email.utils import make_msgid
+from email.header import Header
+from email.utils import formatdate, make_msgid
 
 import css_inline
 from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
@@ -23,6 +29,8 @@ from celery import shared_task
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.core.mail.message import sanitize_address
 from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
 from django.db.models import F
@@ -347,6 +355,109 @@ def _sender_domain() -> str:
     return address.rsplit("@", 1)[-1] or "localhost"
 
 
+# An address that needs no quoting or encoding in a header or an SMTP envelope.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
+_LONGEST_LINE = 998  # RFC 5322
+
+
+@functools.lru_cache(maxsize=256)
+def _header_address(address: str) -> str:
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return address
+    return sanitize_address(address, "utf-8")
+
+
+def _header_value(name: str, value: str) -> str:
+    """As Django writes it: encoded words where not ASCII, and a long subject folded."""
+    if not value.isascii():
+        return Header(value, "utf-8").encode(linesep="\r\n")
+    if name == "Subject" and len(value) > 76 - len("Subject: "):
+        return Header(value).encode(linesep="\r\n")
+    return value
+
+
+def _text_part(content: str, subtype: str) -> bytes | None:
+    """A text/* MIME part in utf-8, CRLF line ends; None when a line is too long for 8bit."""
+    lines = content.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    body = "\r\n".join(lines).encode()
+    if any(len(line) > _LONGEST_LINE for line in body.split(b"\r\n")):
+        return None
+    encoding = "7bit" if body.isascii() else "8bit"
+    return (
+        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+        f"Content-Transfer-Encoding: {encoding}\r\n\r\n"
+    ).encode() + body
+
+
+def message_bytes(message: EmailMultiAlternatives) -> bytes:
+    """The message as it goes over SMTP.
+
+    The outbox's own shape (a text body, at most one HTML alternative, no
+    attachments, plain addresses) is written here directly: building and
+    flattening Django's MIME objects costs more than rendering the templates.
+    Anything else goes through Django.
+    """
+    fast = _outbox_message_bytes(message)
+    return fast if fast is not None else message.message().as_bytes(linesep="\r\n")
+
+
+def _outbox_message_bytes(message: EmailMultiAlternatives) -> bytes | None:
+    alternatives = getattr(message, "alternatives", [])
+    if (
+        message.attachments
+        or message.cc
+        or message.content_subtype != "plain"
+        or (message.encoding or settings.DEFAULT_CHARSET).lower() != "utf-8"
+        or len(alternatives) > 1
+        or (alternatives and alternatives[0][1] != "text/html")
+        or not message.to
+    ):
+        return None
+    headers = {name.lower(): (name, str(value)) for name, value in message.extra_headers.items()}
+    if headers.keys() & {"from", "to", "cc", "reply-to", "content-type", "mime-version"}:
+        return None
+    values = [message.subject, *(value for _name, value in headers.values())]
+    if any("\n" in value or "\r" in value for value in values):
+        return None  # Django raises BadHeaderError for these
+    lines = [
+        ("Subject", _header_value("Subject", str(message.subject))),
+        ("From", _header_address(message.from_email)),
+        ("To", ", ".join(_header_address(address) for address in message.to)),
+    ]
+    if message.reply_to:
+        lines.append(("Reply-To", ", ".join(_header_address(a) for a in message.reply_to)))
+    if "date" not in headers:
+        lines.append(("Date", formatdate(localtime=settings.EMAIL_USE_LOCALTIME)))
+    if "message-id" not in headers:
+        lines.append(("Message-ID", make_msgid(domain=_sender_domain())))
+    lines.extend((name, _header_value(name, value)) for name, value in headers.values())
+    head = "".join(f"{name}: {value}\r\n" for name, value in lines)
+    if len(head) > 20_000 or any(len(line) > _LONGEST_LINE for line in head.split("\r\n")):
+        return None
+    text = _text_part(message.body, "plain")
+    if text is None:
+        return None
+    if not alternatives:
+        return (head + "MIME-Version: 1.0\r\n").encode() + text
+    html = _text_part(alternatives[0][0], "html")
+    if html is None:
+        return None
+    boundary = "=_" + secrets.token_hex(16)
+    while boundary.encode() in text or boundary.encode() in html:
+        boundary = "=_" + secrets.token_hex(16)
+    delimiter = f"\r\n--{boundary}\r\n".encode()
+    return (
+        (
+            f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'
+            f"MIME-Version: 1.0\r\n{head}\r\n--{boundary}\r\n"
+        ).encode()
+        + text
+        + delimiter
+        + html
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+
+
 def is_transient(error: Exception) -> bool:
     """Worth retrying: SMTP 4xx, ESP 429/5xx, a dropped connection."""
     if isinstance(error, AnymailRecipientsRefused):
@@ -390,8 +501,15 @@ _MARK_SENT_FORGETTING_SQL = (
 
 def _mark_sent(row: OutboxEmail, *, message_id: str, forget_data: bool) -> None:
     sql = _MARK_SENT_FORGETTING_SQL if forget_data else _MARK_SENT_SQL
+    params = [timezone.now(), message_id[:255], row.pk]
+    if db_connection.vendor == "postgresql" and db_connection.connection is not None:
+        # psycopg's own cursor: Django's wrappers (and DEBUG's query log) cost
+        # as much as the UPDATE. Same connection, same transaction state.
+        with db_connection.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return
     with db_connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), message_id[:255], row.pk])
+        cursor.execute(sql, params)
 
 
 @contextmanager
@@ -426,8 +544,11 @@ def send_batch(rows: list[OutboxEmail]) -> dict[str, int]:
         logger.warning("Could not open the email connection: %s", error)
     try:
         with asynchronous_commits():
-            for row in rows:
-                counts[_send_one(row, connection, templates, suppressed)] += 1
+            if isinstance(connection, SmtpBackend):
+                _send_pipelined(rows, connection, templates, suppressed, counts)
+            else:
+                for row in rows:
+                    counts[_send_one(row, connection, templates, suppressed)] += 1
     finally:
         try:
             connection.close()
@@ -436,22 +557,33 @@ def send_batch(rows: list[OutboxEmail]) -> dict[str, int]:
     return counts
 
 
-def _send_one(row, connection, templates, suppressed) -> str:
+def _prepare(row, templates, suppressed) -> tuple[str, EmailMultiAlternatives | None]:
+    """The rendered message, or the outcome that makes sending it moot."""
     if row.bulk and email_hash(row.to_email) in suppressed:
         _mark(row, status=OutboxEmail.Status.SUPPRESSED, last_error="suppressed")
-        return "suppressed"
+        return "suppressed", None
     try:
-        message = render_message(row, templates=templates, connection=connection)
+        return "", render_message(row, templates=templates)
     except Exception as error:
         logger.exception("Could not render outbox email %s", row.pk)
         _mark(row, status=OutboxEmail.Status.FAILED, last_error=f"render: {error}"[:2000])
-        return "failed"
+        return "failed", None
+
+
+def _send_one(row, connection, templates, suppressed) -> str:
+    outcome, message = _prepare(row, templates, suppressed)
+    if message is None:
+        return outcome
     try:
         connection.send_messages([message])
     except Exception as error:  # noqa: BLE001 - every failure is recorded on the row
         if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
             _reconnect(connection)
         return _record_failure(row, error)
+    return _record_sent(row, message)
+
+
+def _record_sent(row: OutboxEmail, message: EmailMultiAlternatives) -> str:
     status = getattr(message, "anymail_status", None)
     message_id = (status and status.message_id) or message.extra_headers["Message-ID"]
     _mark_sent(
@@ -460,6 +592,139 @@ def _send_one(row, connection, templates, suppressed) -> str:
         forget_data=EMAIL_KINDS[row.kind].forget_data_after_send,
     )
     return "sent"
+
+
+@dataclass
+class _SmtpJob:
+    row: OutboxEmail
+    message: EmailMultiAlternatives
+    sender: str
+    recipients: list[str]
+    payload: bytes
+    error: Exception | None = None
+
+
+class _SmtpSender(threading.Thread):
+    """Talks SMTP for a batch while the calling thread renders the next email and marks the last.
+
+    Each email's envelope (MAIL FROM, RCPT TO) goes out at once, but its DATA
+    only after the calling thread has marked the previous email's row: a
+    worker killed at any moment has delivered at most one email that its row
+    does not show as sent. The waits on the SMTP server and on the database
+    overlap, and rendering overlaps both.
+    """
+
+    def __init__(self, connection: SmtpBackend):
+        super().__init__(name="outbox-smtp", daemon=True)
+        self.connection = connection
+        self.jobs: queue.SimpleQueue[_SmtpJob | None] = queue.SimpleQueue()
+        self.done: queue.SimpleQueue[_SmtpJob] = queue.SimpleQueue()
+        # Released once per job by the calling thread when it has recorded the
+        # job's outcome; taken once per job before its DATA.
+        self.previous_recorded = threading.Semaphore(1)
+        self.stopping = False
+
+    def run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            try:
+                smtp = self._smtp()
+                smtp.ehlo_or_helo_if_needed()
+                _smtp_envelope(smtp, job.sender, job.recipients)
+            except Exception as error:  # noqa: BLE001 - recorded on the row
+                job.error = error
+            self.previous_recorded.acquire()
+            if self.stopping:
+                break
+            if job.error is None:
+                try:
+                    _smtp_data(self.connection.connection, job.payload)
+                except Exception as error:  # noqa: BLE001 - recorded on the row
+                    job.error = error
+            if isinstance(job.error, smtplib.SMTPServerDisconnected | OSError):
+                _reconnect(self.connection)
+            self.done.put(job)
+
+    def _smtp(self) -> smtplib.SMTP:
+        if self.connection.connection is None:
+            self.connection.open()
+        return self.connection.connection
+
+    def stop(self) -> None:
+        self.stopping = True
+        self.jobs.put(None)
+        self.previous_recorded.release()
+        self.join(timeout=settings.EMAIL_TIMEOUT + 5)
+
+
+def _smtp_envelope(smtp: smtplib.SMTP, sender: str, recipients: list[str]) -> None:
+    """MAIL FROM and RCPT TO as smtplib.sendmail sends them, raising as it does."""
+    code, response = smtp.mail(sender)
+    if code != 250:
+        if code == 421:
+            smtp.close()
+        else:
+            smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, response, sender)
+    refused = {}
+    for recipient in recipients:
+        code, response = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, response)
+        if code == 421:
+            smtp.close()
+            raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(recipients):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+
+
+def _smtp_data(smtp: smtplib.SMTP, payload: bytes) -> None:
+    code, response = smtp.data(payload)
+    if code != 250:
+        if code == 421:
+            smtp.close()
+        else:
+            smtp.rset()
+        raise smtplib.SMTPDataError(code, response)
+
+
+def _send_pipelined(rows, connection: SmtpBackend, templates, suppressed, counts) -> None:
+    sender = _SmtpSender(connection)
+    sender.start()
+    in_flight = 0
+    try:
+        for row in rows:
+            outcome, message = _prepare(row, templates, suppressed)
+            if message is None:
+                counts[outcome] += 1
+                continue
+            sender.jobs.put(
+                _SmtpJob(
+                    row=row,
+                    message=message,
+                    sender=_header_address(message.from_email),
+                    recipients=[_header_address(address) for address in message.recipients()],
+                    payload=message_bytes(message),
+                )
+            )
+            in_flight += 1
+            # Wait for the email before this one while the sender starts on this one.
+            if in_flight > 1:
+                counts[_record_job(sender.done.get())] += 1
+                in_flight -= 1
+                sender.previous_recorded.release()
+        while in_flight:
+            counts[_record_job(sender.done.get())] += 1
+            in_flight -= 1
+            sender.previous_recorded.release()
+    finally:
+        sender.stop()
+
+
+def _record_job(job: _SmtpJob) -> str:
+    if job.error is not None:
+        return _record_failure(job.row, job.error)
+    return _record_sent(job.row, job.message)
 
 
 def _reconnect(connection) -> None:
