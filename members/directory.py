@@ -202,15 +202,27 @@ def directory_page(*, viewer, filters: DirectoryFilters, number, per_page: int) 
     paginator = Paginator(found.order_by(sort, "pk").values("pk"), per_page)
     paginator.count = count  # a cached property: the count above is the count
     page = paginator.get_page(number)
-    rows = (
+    page.object_list = list(
         Member.objects.filter(pk__in=page.object_list)
         .select_related("user", "employer")
         .only(*CARD_FIELDS)
-        .prefetch_related(
-            Prefetch("competences", queryset=Competence.objects.order_by("name").only("name"))
-        )
         .order_by(Lower("sort_name"), "pk")
     )
-    page.object_list = list(rows)
-    page.profiles = directory_cards(members=page.object_list, viewer=viewer)
+    page.profiles = directory_cards(
+        members=page.object_list, viewer=viewer, competences=_competence_names(page.object_list)
+    )
     return page
+
+
+def _competence_names(members) -> dict[int, list[str]]:
+    """Member pk -> competence names, sorted: names only, no Competence objects."""
+    names: dict[int, list[str]] = {}
+    if members:
+        rows = (
+            Member.competences.through.objects.filter(member_id__in=[m.pk for m in members])
+            .order_by("competence__name")
+            .values_list("member_id", "competence__name")
+        )
+        for member_id, name in rows:
+            names.setdefault(member_id, []).append(name)
+    return names

@@ -185,12 +185,12 @@ def _url_maker(name: str):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def directory_cards(*, members, viewer) -> list[ProfileView]:
+def directory_cards(*, members, viewer, competences: dict[int, list[str]]) -> list[ProfileView]:
     """`members` shaped as directory cards for `viewer`: name, photo, work, location
     and competences, by the same rules as `visible_profile` (the same groups, the
     same HR-only flags for the audit log). Reads only those fields (see
-    `members.directory.CARD_FIELDS`), with `user` and `employer` selected and
-    `competences` prefetched: no queries."""
+    `members.directory.CARD_FIELDS`), with `user` and `employer` selected, and
+    `competences` given as member pk -> names: no queries."""
     profile_url = _url_maker("members:profile")
     photo_url = _url_maker("members:photo")
     viewer_pk = getattr(viewer, "pk", None)
@@ -211,7 +211,7 @@ def directory_cards(*, members, viewer) -> list[ProfileView]:
         if "location" in groups:
             card.location = member.location
         if "competences" in groups:
-            card.competences = [c.name for c in member.competences.all()]
+            card.competences = competences.get(member.pk, [])
         cards.append(card)
     return cards
 
