@@ -70,7 +70,14 @@ def _past(members, rng, company: Organisation) -> Gathering:
             else None,
             reminded_at=gathering.start - timedelta(days=2) if answer == "yes" else None,
         )
+    _count_seats(gathering)
     return gathering
+
+
+def _count_seats(gathering: Gathering) -> None:
+    """The seat counter of answers written here directly, as the answer path would keep it."""
+    gathering.seats_taken = gathering.rsvps.filter(answer="yes", waitlist_position=None).count()
+    gathering.save(update_fields=["seats_taken"])
 
 
 def _upcoming(members, rng, host: Organisation) -> Gathering:
@@ -150,6 +157,7 @@ def _upcoming(members, rng, host: Organisation) -> Gathering:
         for member in members
         if member.pk not in answered
     )
+    _count_seats(gathering)
     return gathering
 
 

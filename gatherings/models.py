@@ -30,6 +30,10 @@ class Gathering(models.Model):
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
     capacity = models.PositiveIntegerField(_("capacity"), default=40)
+    # How many Yes answers hold a seat: a Yes takes one with a conditional
+    # UPDATE of this counter instead of counting answers under a lock. Recounted
+    # from the answers whenever the gathering looks full (gatherings/rsvp.py).
+    seats_taken = models.PositiveIntegerField(default=0, editable=False)
     description = models.TextField(_("description"), blank=True)
     rsvp_deadline = models.DateTimeField(_("answer by"), null=True, blank=True)
     ask_dietary = models.BooleanField(_("ask for dietary needs"), default=True)

@@ -176,13 +176,8 @@ def rsvp_answer(request, token):
         return render(request, "gatherings/rsvp_invalid.html", {"expired": True}, status=400)
     except signing.BadSignature:
         return render(request, "gatherings/rsvp_invalid.html", {"expired": False}, status=400)
-    # A plain get on the unique pair: .first() would add ORDER BY id, which the
-    # planner may answer by walking the primary key of a large table.
-    try:
-        rsvp = Rsvp.objects.select_related("gathering__host", "member__user").get(
-            gathering_id=gathering_id, member_id=member_id
-        )
-    except Rsvp.DoesNotExist:
+    rsvp = selectors.answer_link_rsvp(gathering_id=gathering_id, member_id=member_id)
+    if rsvp is None:
         return render(request, "gatherings/rsvp_invalid.html", {"expired": False}, status=400)
     gathering = rsvp.gathering
     if not gathering.answers_open():
@@ -194,9 +189,8 @@ def rsvp_answer(request, token):
         form = AnswerForm(request.POST, ask_dietary=gathering.ask_dietary)
         if form.is_valid():
             try:
-                outcome = rsvp_module.answer_gathering(
-                    gathering=gathering,
-                    member=rsvp.member,
+                outcome = rsvp_module.record_answer(
+                    rsvp=rsvp,
                     answer=form.cleaned_data["answer"],
                     dietary=form.cleaned_data.get("dietary", ""),
                 )

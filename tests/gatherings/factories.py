@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import factory
+from django.db.models import F
 from django.utils import timezone
 
 from gatherings.models import AgendaItem, Gathering, Organiser, Rsvp
@@ -43,6 +44,12 @@ class RsvpFactory(factory.django.DjangoModelFactory):
     gathering = factory.SubFactory(GatheringFactory)
     member = factory.SubFactory(MemberFactory)
     invited_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def count_seat(rsvp, create, extracted, **kwargs):
+        # A confirmed answer made here holds a seat, as one given through the answer path does.
+        if create and rsvp.confirmed:
+            Gathering.objects.filter(pk=rsvp.gathering_id).update(seats_taken=F("seats_taken") + 1)
 
 
 class OrganiserFactory(factory.django.DjangoModelFactory):
