@@ -1,19 +1,25 @@
 """The outbox: every email is a row, sent once, retried only when worth it."""
 
 from datetime import timedelta
+from email import message_from_bytes, policy
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from invitations import sending
 from invitations.models import Suppression
 from invitations.outbox import OutboxEmail
 from invitations.sending import (
     MAX_ATTEMPTS,
+    BulkEmail,
     claim_batch,
     drain,
+    message_bytes,
     queue_email,
+    queue_emails_bulk,
     release_stuck,
     send_batch,
 )
@@ -245,3 +251,99 @@ def test_each_committed_transaction_gets_its_own_drain(django_capture_on_commit_
         "first@example.org",
         "second@example.org",
     ]
+
+
+def test_over_smtp_each_email_goes_out_only_after_the_one_before_is_marked_sent(
+    smtp_sink, monkeypatch
+):
+    """What bounds the doubles of a killed worker to one: DATA waits for the last mark."""
+    events = []
+    smtp_data, mark_sent = sending._smtp_data, sending._mark_sent
+
+    def recording_data(smtp, payload):
+        smtp_data(smtp, payload)
+        events.append("data")
+
+    def recording_mark(row, **kwargs):
+        mark_sent(row, **kwargs)
+        events.append("mark")
+
+    monkeypatch.setattr(sending, "_smtp_data", recording_data)
+    monkeypatch.setattr(sending, "_mark_sent", recording_mark)
+    for n in range(6):
+        queue_message(to=f"p{n}@example.org")
+
+    drain()
+
+    assert events == ["data", "mark"] * 6
+    assert OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).count() == 6
+    assert len(smtp_sink.messages) == 6
+
+
+def test_email_over_smtp_has_headers_text_and_inlined_html(smtp_sink, settings):
+    settings.NETWORK_CONTACT_EMAIL = "kontakt@fjordvik.example"
+    queue_message(subject="Sommerfest på Aker Brygge – velkommen")
+
+    drain()
+
+    [message] = smtp_sink.messages
+    assert message["Subject"] == "Sommerfest på Aker Brygge – velkommen"
+    assert message["To"] == "kari@example.org"
+    assert message["Reply-To"] == "kontakt@fjordvik.example"
+    assert message["List-Unsubscribe"].startswith("<http")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.get_content_type() == "multipart/alternative"
+    assert "Velkommen." in message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Velkommen." in html
+    assert 'style="' in html
+    assert "<style" not in html
+
+
+def test_message_bytes_read_as_djangos_own_message():
+    message = EmailMultiAlternatives(
+        subject="Påminnelse: bli med i nettverket for tidligere ansatte i Fjordvik Energi AS nå",
+        body="Hei Åse,\n\n. En linje med punktum.\r\nSlutt\n",
+        from_email="Fjordvik Alumni <alumni@fjordvik.example>",
+        to=["Åse Ødegård <ase@example.org>", "ola@example.org"],
+        reply_to=["hr@fjordvik.example"],
+        headers={"Message-ID": "<1@fjordvik.example>", "List-Unsubscribe": "<https://x/u/1/>"},
+    )
+    message.attach_alternative("<p>Hei Åse</p>", "text/html")
+
+    ours = message_from_bytes(message_bytes(message), policy=policy.default)
+    django = message_from_bytes(message.message().as_bytes(linesep="\r\n"), policy=policy.default)
+
+    for header in ("Subject", "From", "To", "Reply-To", "Message-ID", "List-Unsubscribe"):
+        assert str(ours[header]).strip() == str(django[header]).strip(), header
+    for part in ("plain", "html"):
+        assert ours.get_body((part,)).get_content() == django.get_body((part,)).get_content()
+
+
+def test_message_with_an_attachment_is_built_by_django():
+    message = EmailMultiAlternatives(subject="Kalender", body="Se vedlegg", to=["a@example.org"])
+    message.attach("samling.ics", "BEGIN:VCALENDAR", "text/calendar")
+
+    parsed = message_from_bytes(message_bytes(message), policy=policy.default)
+
+    assert [part.get_filename() for part in parsed.iter_attachments()] == ["samling.ics"]
+
+
+@pytest.mark.postgres
+def test_bulk_queueing_records_suppressed_addresses_and_skips_known_dedupe_keys():
+    suppress_email(email="Nei@Example.org", reason=Suppression.Reason.OPTED_OUT)
+    emails = [
+        BulkEmail(to=to, language="en", data={"subject": "Hei"}, dedupe_key=f"bulk:{to}")
+        for to in ("ja@example.org", "nei@example.org")
+    ]
+
+    with transaction.atomic():
+        queue_emails_bulk(kind="hr_message", emails=emails)
+        queue_emails_bulk(kind="hr_message", emails=emails)
+
+    assert dict(OutboxEmail.objects.values_list("to_email", "status")) == {
+        "ja@example.org": "queued",
+        "nei@example.org": "suppressed",
+    }
+    row = OutboxEmail.objects.get(to_email="ja@example.org")
+    assert (row.language, row.data, row.bulk, row.attempts) == ("en", {"subject": "Hei"}, True, 0)
