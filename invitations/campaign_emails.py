@@ -6,7 +6,7 @@ from django.utils.dateparse import parse_datetime
 from .campaigns import INVITATION_KIND, REMINDER_KIND, fill_placeholders
 from .joining import decline_url, join_url
 from .models import Campaign
-from .sending import EmailContent, EmailKind, register_email_kind
+from .sending import EmailContent, EmailKind, batch_cache, register_email_kind
 
 
 def paragraphs(text: str) -> list[str]:
@@ -14,10 +14,17 @@ def paragraphs(text: str) -> list[str]:
 
 
 def build_campaign_email(email) -> EmailContent:
-    """The campaign's current text, personalised from the row's data, with the join link."""
-    campaign = Campaign.objects.only("subject_nb", "subject_en", "body_nb", "body_en").get(
-        pk=email.data["campaign"]
-    )
+    """The campaign's current text, personalised from the row's data, with the join link.
+
+    The text is read once per batch: an edit reaches the next batch.
+    """
+    cache = batch_cache()
+    key = ("campaign", email.data["campaign"])
+    campaign = cache.get(key)
+    if campaign is None:
+        campaign = cache[key] = Campaign.objects.only(
+            "subject_nb", "subject_en", "body_nb", "body_en"
+        ).get(pk=email.data["campaign"])
     subject = fill_placeholders(
         campaign.subject_for(email.language), data=email.data, language=email.language
     )

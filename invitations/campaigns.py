@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Campaign, Invitation, Leaver, Segment
 from .outbox import OutboxEmail
 from .register import segment_leavers
-from .sending import BulkEmail, queue_email, queue_emails_bulk, schedule_drain
+from .sending import BulkEmail, batch_cache, queue_email, queue_emails_bulk, schedule_drain
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +48,22 @@ EXCLUSION_REASONS = {
 # data inside translation.override(language). Other apps add theirs (the gatherings
 # app provides {next_gathering}) with register_placeholder.
 PLACEHOLDERS: dict[str, Callable[[dict, str], str]] = {}
+# Placeholders whose text is the same for every recipient of a language: filled
+# once per outbox batch and language, not once per email (the next gathering is a
+# query).
+SHARED_PLACEHOLDERS: set[str] = set()
 PLACEHOLDER_PATTERN = re.compile(r"\{(\w+)\}")
 
 
-def register_placeholder(name: str, func: Callable[[dict, str], str]) -> None:
+def register_placeholder(
+    name: str, func: Callable[[dict, str], str], *, shared: bool | None = None
+) -> None:
+    """Add or replace a placeholder; a replacement keeps `shared` unless it says otherwise."""
     PLACEHOLDERS[name] = func
+    if shared is True:
+        SHARED_PLACEHOLDERS.add(name)
+    elif shared is False:
+        SHARED_PLACEHOLDERS.discard(name)
 
 
 def _first_name(data: dict, language: str) -> str:
@@ -71,27 +82,37 @@ def _next_gathering(data: dict, language: str) -> str:
     return gettext("members hear about the next gathering first, by email")
 
 
-register_placeholder("first_name", _first_name)
-register_placeholder("years", _years)
-register_placeholder("next_gathering", _next_gathering)
-register_placeholder("company", lambda data, language: settings.COMPANY_NAME)
-register_placeholder("network", lambda data, language: settings.NETWORK_NAME)
+register_placeholder("first_name", _first_name, shared=False)
+register_placeholder("years", _years, shared=False)
+register_placeholder("next_gathering", _next_gathering, shared=True)
+register_placeholder("company", lambda data, language: settings.COMPANY_NAME, shared=True)
+register_placeholder("network", lambda data, language: settings.NETWORK_NAME, shared=True)
 
 
 def fill_placeholders(text: str, *, data: dict, language: str) -> str:
     """Replace the known {placeholders}; anything else in braces stays as written."""
     cache: dict[str, str] = {}
+    shared = batch_cache()
+
+    def value(name: str) -> str:
+        try:
+            return str(PLACEHOLDERS[name](data, language))
+        except Exception:  # noqa: BLE001 - one broken provider must not stop a campaign
+            logger.exception("Placeholder %s failed", name)
+            return ""
 
     def replace(match):
         name = match.group(1)
         if name not in PLACEHOLDERS:
             return match.group(0)
         if name not in cache:
-            try:
-                cache[name] = str(PLACEHOLDERS[name](data, language))
-            except Exception:  # noqa: BLE001 - one broken provider must not stop a campaign
-                logger.exception("Placeholder %s failed", name)
-                cache[name] = ""
+            if name in SHARED_PLACEHOLDERS:
+                key = ("placeholder", name, language)
+                if key not in shared:
+                    shared[key] = value(name)
+                cache[name] = shared[key]
+            else:
+                cache[name] = value(name)
         return cache[name]
 
     with translation.override(language):
@@ -365,12 +386,13 @@ def resume_campaign(*, campaign: Campaign) -> bool:
         campaign.pk, from_statuses=[Campaign.Status.PAUSED], status=Campaign.Status.SENDING
     ):
         return False
-    if (
-        campaign_emails(campaign)
-        .filter(status=OutboxEmail.Status.HELD)
-        .update(status=OutboxEmail.Status.QUEUED, next_attempt_at=timezone.now())
-    ):
-        schedule_drain()
+    campaign_emails(campaign).filter(status=OutboxEmail.Status.HELD).update(
+        status=OutboxEmail.Status.QUEUED, next_attempt_at=timezone.now()
+    )
+    # Always, not only when rows were held: a row that came back to `queued`
+    # during the pause (a transient failure) goes at its retry time, not when
+    # the next sweep happens to find it.
+    schedule_drain()
     return True
 
 

@@ -1,7 +1,8 @@
 """BENCH campaign_send: the outbox through real workers against a bare smtplib loop.
 
-Both send the same rendered campaign email to the same loopback aiosmtpd sink
-in the same run. Run with the README's benchmark command (PostgreSQL, Redis).
+Both send the same campaign invitations (the default text, personalised, with
+join, decline and unsubscribe links) to the same loopback aiosmtpd sink in the
+same run. Run with the README's benchmark command (PostgreSQL, Redis).
 """
 
 import multiprocessing
@@ -13,9 +14,12 @@ import time
 
 import psycopg
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
 from invitations import sending
+from invitations.campaigns import INVITATION_KIND, create_campaign
+from invitations.models import Invitation
 from invitations.outbox import OutboxEmail
 from invitations.sending import (
     BulkEmail,
@@ -25,6 +29,8 @@ from invitations.sending import (
     queue_emails_bulk,
     render_message,
 )
+from tests.factories import StaffFactory
+from tests.invitations.factories import SegmentFactory
 from tests.mail_sink import SmtpSink
 from tests.workers import dispatching_to, start_worker, stop, wait_for
 
@@ -35,34 +41,48 @@ BUILD_SIZE = int(os.environ.get("BENCH_OUTBOX_BUILD_SIZE", 100_000))
 RUNS = int(os.environ.get("BENCH_RUNS", 3))
 
 
-def campaign_rows(count, *, offset=0):
+@pytest.fixture
+def campaign():
+    """A campaign with the default text (every placeholder in it), as HR creates one."""
+    coordinator = StaffFactory(email="hanne@fjordvik.example")
+    return create_campaign(name="Høst", segment=SegmentFactory(), user=coordinator)
+
+
+def campaign_rows(campaign, count, *, offset=0):
+    """The outbox rows start_campaign writes: one invitation email per recipient."""
+    invitation_type = ContentType.objects.get_for_model(Invitation)
     return [
         OutboxEmail(
-            kind="hr_message",
+            kind=INVITATION_KIND,
             to_email=f"alumnus{offset + n}@example.org",
             language="nb" if n % 4 else "en",
             bulk=True,
+            content_type=invitation_type,
+            object_id=offset + n + 1,
             data={
-                "subject": "Invitasjon til Fjordvik Alumni",
-                "body": "Hei!\n\nVi samler tidligere kolleger til faglig påfyll og godt selskap.",
+                "campaign": campaign.pk,
+                "leaver": offset + n + 1,
+                "first_name": f"Kari{n}",
+                "years": 1 + n % 30,
             },
+            reply_to=campaign.reply_address(),
         )
         for n in range(count)
     ]
 
 
-def rendered(count) -> list[tuple[str, bytes]]:
+def rendered(campaign, count) -> list[tuple[str, bytes]]:
     """The bytes the outbox sends (message_bytes), rendered before any clock starts."""
     templates = TemplateCache()
     return [
         (row.to_email, message_bytes(render_message(row, templates=templates)))
-        for row in campaign_rows(count, offset=10_000_000)
+        for row in campaign_rows(campaign, count, offset=10_000_000)
     ]
 
 
-def bare_smtplib_rate(sink, count) -> float:
+def bare_smtplib_rate(sink, campaign, count) -> float:
     """Messages/s of pre-rendered messages over one reused connection."""
-    payloads = rendered(count)
+    payloads = rendered(campaign, count)
     sink.messages.clear()
     started = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
@@ -78,13 +98,13 @@ def _send_share(port, payloads, barrier) -> None:
             smtp.sendmail("alumni@fjordvik.example", [to_email], payload)
 
 
-def sink_capacity(sink, count, *, clients) -> float:
+def sink_capacity(sink, campaign, count, *, clients) -> float:
     """Messages/s the sink takes from `clients` bare smtplib processes at once.
 
     What two outbox workers could reach at best here: the sink is one Python
     thread, and it shares the machine with the workers and PostgreSQL.
     """
-    payloads = rendered(count)
+    payloads = rendered(campaign, count)
     sink.messages.clear()
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(clients + 1)
@@ -103,10 +123,10 @@ def sink_capacity(sink, count, *, clients) -> float:
     return count / elapsed
 
 
-def outbox_rate(sink, count, *, workers) -> float:
+def outbox_rate(sink, campaign, count, *, workers) -> float:
     """Messages/s from dispatching the drains until every row is sent."""
     OutboxEmail.objects.all().delete()
-    OutboxEmail.objects.bulk_create(campaign_rows(count), batch_size=5000)
+    OutboxEmail.objects.bulk_create(campaign_rows(campaign, count), batch_size=5000)
     sink.messages.clear()  # a sink holding 100k parsed messages slows down as its heap grows
     queue = f"bench-{secrets.token_hex(4)}"
     broker = os.environ["REDIS_URL"]
@@ -134,14 +154,14 @@ def outbox_rate(sink, count, *, workers) -> float:
     return count / elapsed
 
 
-def test_bench_campaign_send():
+def test_bench_campaign_send(campaign):
     with SmtpSink() as sink:
         baselines, single, double, capacity = [], [], [], []
         for _ in range(RUNS):
-            baselines.append(bare_smtplib_rate(sink, SIZE))
-            single.append(outbox_rate(sink, SIZE, workers=1))
-            double.append(outbox_rate(sink, SIZE, workers=2))
-            capacity.append(sink_capacity(sink, SIZE // 4, clients=2))
+            baselines.append(bare_smtplib_rate(sink, campaign, SIZE))
+            single.append(outbox_rate(sink, campaign, SIZE, workers=1))
+            double.append(outbox_rate(sink, campaign, SIZE, workers=2))
+            capacity.append(sink_capacity(sink, campaign, SIZE // 4, clients=2))
     baseline = statistics.median(baselines)
     print(
         f"BENCH campaign_send ratio={statistics.median(single) / baseline:.3f} target=0.5 "

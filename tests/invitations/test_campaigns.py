@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
+from invitations import sending
 from invitations.campaigns import (
     PLACEHOLDERS,
     audience,
@@ -232,6 +233,42 @@ def test_pause_holds_resume_queues_stop_cancels(segment, coordinator, settings):
     assert not resume_campaign(campaign=campaign)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.STOPPED
+
+
+def test_resume_drains_at_once_even_with_nothing_held(
+    segment, coordinator, django_capture_on_commit_callbacks
+):
+    campaign = make_campaign(
+        segment, coordinator, status=Campaign.Status.PAUSED, started_at=timezone.now()
+    )
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert resume_campaign(campaign=campaign)
+
+    assert [getattr(callback, "is_outbox_drain", False) for callback in callbacks] == [True]
+
+
+def test_a_shared_placeholder_is_filled_once_per_batch_and_language(monkeypatch):
+    calls = []
+
+    def next_gathering(data, language):
+        calls.append(language)
+        return f"samling {language}"
+
+    monkeypatch.setitem(PLACEHOLDERS, "next_gathering", next_gathering)
+    token = sending._batch_cache.set({})
+    try:
+        texts = [
+            fill_placeholders(
+                "{first_name}: {next_gathering}", data={"first_name": n}, language=lang
+            )
+            for n, lang in [("Kari", "nb"), ("Ola", "nb"), ("Ann", "en"), ("Per", "nb")]
+        ]
+    finally:
+        sending._batch_cache.reset(token)
+
+    assert texts == ["Kari: samling nb", "Ola: samling nb", "Ann: samling en", "Per: samling nb"]
+    assert calls == ["nb", "en"]
 
 
 def days_ago(days):
