@@ -14,31 +14,33 @@ def is_staff_user(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
+_UNKNOWN = object()
+
+
 def request_member(user):
     """The member profile of `user`, or None: one query per request, whoever asks.
 
-    The profile is cached on the user object (one per request) as `user.member`
-    would cache it, so the membership check, the guidelines gate and the views
-    share one fetch. The profile's `user` is the same object.
+    Cached on the user object (one per request), and as `user.member` caches it,
+    so the membership check, the guidelines gate and the views share one fetch.
+    The profile's `user` is the same object.
     """
     if not user.is_authenticated:
         return None
-    from .models import Member
+    member = getattr(user, "_request_member", _UNKNOWN)
+    if member is _UNKNOWN:
+        from .models import Member
 
-    related = Member._meta.get_field("user").remote_field
-    if not related.is_cached(user):
         member = Member.objects.filter(user_id=user.pk).first()
         if member is not None:
             member.user = user
-        related.set_cached_value(user, member)
-    return related.get_cached_value(user)
+        Member.user.field.remote_field.set_cached_value(user, member)
+        user._request_member = member
+    return member
 
 
 def is_member(user) -> bool:
     """True for an active account with a member profile (cached on the user)."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return request_member(user) is not None
+    return bool(user.is_authenticated and user.is_active and request_member(user) is not None)
 
 
 def has_mfa(user) -> bool:

@@ -7,6 +7,7 @@ migration 0003); elsewhere a plain LIKE on the same lower-cased text.
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -70,7 +71,7 @@ def fuzzy_match(q: str) -> Q:
     return Q(RawSQL("%s <%% search_text", [q.lower()], output_field=BooleanField()))
 
 
-def text_candidates(members: QuerySet[Member], q: str) -> list[QuerySet[Member]]:
+def text_candidates(members: QuerySet[Member], q: str) -> Iterator[QuerySet[Member]]:
     """`members` narrowed by `q`, most precise match first.
 
     SQLite: a substring match. PostgreSQL: whole words and word starts (full
@@ -78,8 +79,11 @@ def text_candidates(members: QuerySet[Member], q: str) -> list[QuerySet[Member]]
     similarity). The first that finds anyone is the answer.
     """
     if connection.vendor != "postgresql":
-        return [members.filter(substring_match(q))]
-    return [members.filter(match) for match in (word_match(q), substring_match(q), fuzzy_match(q))]
+        yield members.filter(substring_match(q))
+        return
+    yield members.filter(word_match(q))
+    yield members.filter(substring_match(q))
+    yield members.filter(fuzzy_match(q))
 
 
 def text_match(members: QuerySet[Member], q: str) -> QuerySet[Member]:

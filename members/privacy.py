@@ -45,6 +45,7 @@ FLAG_LABELS = {
 }
 
 ALL_LEVELS = frozenset(Visibility.values)
+ALL_GROUPS = frozenset(GROUPS)
 STAFF_LEVELS = frozenset({Visibility.MEMBERS, Visibility.HR})
 MEMBER_LEVELS = frozenset({Visibility.MEMBERS})
 
@@ -58,24 +59,50 @@ def levels_for(viewer) -> frozenset[str]:
     return frozenset()
 
 
-def can_view_profile(*, member: Member, viewer) -> bool:
-    if member.user_id == getattr(viewer, "pk", None):
+@dataclass(frozen=True)
+class _Viewer:
+    """What the rules below ask of a viewer, asked once for a whole list."""
+
+    pk: int | None
+    staff: bool
+    member: bool
+    levels: frozenset[str]
+
+    @classmethod
+    def of(cls, viewer) -> "_Viewer":
+        return cls(
+            pk=getattr(viewer, "pk", None),
+            staff=is_staff_user(viewer),
+            member=is_member(viewer),
+            levels=levels_for(viewer),
+        )
+
+
+def _can_view(member: Member, viewer: _Viewer) -> bool:
+    if member.user_id == viewer.pk:
         return True
     if not member.user.is_active:
         return False
-    if is_staff_user(viewer):
+    if viewer.staff:
         return True
-    return is_member(viewer) and member.in_directory
+    return viewer.member and member.in_directory
+
+
+def _groups(member: Member, viewer: _Viewer) -> frozenset[str]:
+    if member.user_id == viewer.pk:
+        return ALL_GROUPS
+    if not _can_view(member, viewer):
+        return frozenset()
+    return frozenset(g for g in GROUPS if getattr(member, f"{g}_visibility") in viewer.levels)
+
+
+def can_view_profile(*, member: Member, viewer) -> bool:
+    return _can_view(member, _Viewer.of(viewer))
 
 
 def visible_groups(*, member: Member, viewer) -> frozenset[str]:
     """The visibility groups of `member` that `viewer` may see."""
-    if member.user_id == getattr(viewer, "pk", None):
-        return frozenset(GROUPS)
-    if not can_view_profile(member=member, viewer=viewer):
-        return frozenset()
-    levels = levels_for(viewer)
-    return frozenset(g for g in GROUPS if getattr(member, f"{g}_visibility") in levels)
+    return _groups(member, _Viewer.of(viewer))
 
 
 def hr_only_groups_shown(*, member: Member, viewer) -> frozenset[str]:
@@ -121,15 +148,24 @@ class ProfileView:
     hr_only: frozenset[str] = frozenset()
 
     @property
+    def initial(self) -> str:
+        return str(self.name)[:1]
+
+    @property
+    def work(self) -> str:
+        """Title and employer, as a card shows them."""
+        return ", ".join(part for part in (self.title, self.employer) if part)
+
+    @property
     def period(self) -> str:
         if self.started_year and self.left_year:
             return f"{self.started_year}–{self.left_year}"
         return str(self.started_year or self.left_year or "")
 
 
-def _hr_only(*, member: Member, viewer, groups: frozenset[str], is_self: bool) -> frozenset[str]:
-    # What only HR may see, shown to HR: such views are audit-logged.
-    if is_self or not is_staff_user(viewer):
+def _hr_only(*, member: Member, groups: frozenset[str], to_hr: bool) -> frozenset[str]:
+    # What only HR may see, shown to HR (not their own): such views are audit-logged.
+    if not to_hr:
         return frozenset()
     return frozenset(g for g in groups if getattr(member, f"{g}_visibility") == Visibility.HR)
 
@@ -144,7 +180,7 @@ def visible_profile(*, member: Member, viewer) -> ProfileView:
         name=member.user.get_full_name() or _("Member"),
         groups=groups,
         url=reverse("members:profile", kwargs={"pk": member.pk}),
-        hr_only=_hr_only(member=member, viewer=viewer, groups=groups, is_self=is_self),
+        hr_only=_hr_only(member=member, groups=groups, to_hr=not is_self and is_staff_user(viewer)),
     )
     if "photo" in groups and member.photo:
         view.photo_url = reverse("members:photo", kwargs={"pk": member.pk})
@@ -193,17 +229,17 @@ def directory_cards(*, members, viewer, competences: dict[int, list[str]]) -> li
     `competences` given as member pk -> names: no queries."""
     profile_url = _url_maker("members:profile")
     photo_url = _url_maker("members:photo")
-    viewer_pk = getattr(viewer, "pk", None)
+    facts = _Viewer.of(viewer)
     cards = []
     for member in members:
-        groups = visible_groups(member=member, viewer=viewer)
-        is_self = member.user_id == viewer_pk
+        groups = _groups(member, facts)
+        is_self = member.user_id == facts.pk
         card = ProfileView(
             pk=member.pk,
             name=member.user.get_full_name() or _("Member"),
             groups=groups,
             url=profile_url(member.pk),
-            hr_only=_hr_only(member=member, viewer=viewer, groups=groups, is_self=is_self),
+            hr_only=_hr_only(member=member, groups=groups, to_hr=facts.staff and not is_self),
         )
         if "photo" in groups and member.photo:
             card.photo_url = photo_url(member.pk)
