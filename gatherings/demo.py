@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone, translation
 
 from members.models import Member, Organisation
@@ -75,9 +76,11 @@ def _past(members, rng, company: Organisation) -> Gathering:
 
 
 def _count_seats(gathering: Gathering) -> None:
-    """The seat counter of answers written here directly, as the answer path would keep it."""
+    """The counters of answers written here directly, as the answer path would keep them."""
     gathering.seats_taken = gathering.rsvps.filter(answer="yes", waitlist_position=None).count()
-    gathering.save(update_fields=["seats_taken"])
+    tickets = gathering.rsvps.aggregate(last=Max("waitlist_position"))["last"]
+    gathering.waitlist_tickets = tickets or 0
+    gathering.save(update_fields=["seats_taken", "waitlist_tickets"])
 
 
 def _upcoming(members, rng, host: Organisation) -> Gathering:

@@ -34,6 +34,8 @@ class Gathering(models.Model):
     # UPDATE of this counter instead of counting answers under a lock. Recounted
     # from the answers whenever the gathering looks full (gatherings/rsvp.py).
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
+    # The last waiting-list ticket drawn; a Yes beyond capacity draws the next.
+    waitlist_tickets = models.PositiveIntegerField(default=0, editable=False)
     description = models.TextField(_("description"), blank=True)
     rsvp_deadline = models.DateTimeField(_("answer by"), null=True, blank=True)
     ask_dietary = models.BooleanField(_("ask for dietary needs"), default=True)

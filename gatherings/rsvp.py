@@ -1,13 +1,15 @@
 """Answering a gathering: signed answer links, capacity and the waiting list.
 
-A Yes takes a seat with one conditional UPDATE of the gathering's seat counter
-(`seats_taken < capacity`): the database decides, and the gathering row is
-held only from that statement to the commit. When the counter says the
-gathering is full, the Yes locks the gathering row, recounts the seats from
-the answers (which heals a counter left high, say by an erased member), moves
-waiting answers into any seat that turns out to be free, and then takes a seat
-or draws the next waiting-list ticket. A confirmed attendee leaving frees a
-seat the same way. Everything else locks just the member's own answer row.
+The database decides seats, not a count in Python. A Yes takes a seat with one
+conditional UPDATE of the gathering's seat counter (`seats_taken < capacity`),
+or, when that finds the gathering full, draws the next waiting-list ticket with
+one UPDATE of its ticket counter (`seats_taken >= capacity`). Each holds the
+gathering row only from that statement to the commit, so a burst of answers
+queues on the row for two statements each, not for a count of every answer.
+A confirmed attendee leaving (or HR changing the capacity) locks the gathering,
+recounts the seats from the answers, which also heals a counter left high by
+an erased member, and promotes the first on the waiting list.
+Everything else locks just the member's own answer row.
 Lock order everywhere: the answer row, then the gathering row.
 
 The statements of the answer path are written out: it is the path with a
@@ -21,7 +23,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,9 +133,16 @@ def _lock_answer(rsvp_id: int) -> tuple[str, int | None]:
         return cursor.fetchone()
 
 
-def _take_free_seat(gathering: Gathering, now) -> bool:
-    """Take a seat if the counter shows one free, the answers still open; False if not."""
+def _open_condition(now) -> tuple[str, list]:
     adapt = connection.ops.adapt_datetimefield_value
+    return (
+        "status = %s AND start > %s AND (rsvp_deadline IS NULL OR rsvp_deadline >= %s)",
+        [Gathering.Status.PUBLISHED, adapt(now), adapt(now)],
+    )
+
+
+def _take_free_seat(gathering: Gathering, now) -> bool:
+    """Take a seat if the counter shows one free and answers are open; False if not."""
     with connection.cursor() as cursor:
         if not LOCK_FOR_CAPACITY:
             # The control run of the concurrency test: read the counter, decide
@@ -151,26 +159,43 @@ def _take_free_seat(gathering: Gathering, now) -> bool:
                 [taken + 1, gathering.pk],
             )
             return True
+        is_open, params = _open_condition(now)
         cursor.execute(
             f"UPDATE {_table(Gathering)} SET seats_taken = seats_taken + 1 "  # noqa: S608
-            "WHERE id = %s AND seats_taken < capacity AND status = %s AND start > %s "
-            "AND (rsvp_deadline IS NULL OR rsvp_deadline >= %s)",
-            [gathering.pk, Gathering.Status.PUBLISHED, adapt(now), adapt(now)],
+            f"WHERE id = %s AND seats_taken < capacity AND {is_open}",
+            [gathering.pk, *params],
         )
         return cursor.rowcount == 1
 
 
-def _seat_or_ticket(gathering_id: int, now) -> int | None:
-    """The gathering looks full: lock it, recount and promote, then a seat (None) or a ticket."""
-    locked = _lock_gathering(gathering_id)
+def _draw_ticket(gathering: Gathering, now) -> int | None:
+    """The next waiting-list ticket if the gathering is full and answers are open; None if not."""
+    is_open, params = _open_condition(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_table(Gathering)} SET waitlist_tickets = waitlist_tickets + 1 "  # noqa: S608
+            f"WHERE id = %s AND seats_taken >= capacity AND {is_open} RETURNING waitlist_tickets",
+            [gathering.pk, *params],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _seat_or_ticket(gathering: Gathering, now) -> int | None:
+    """A seat (None) or a waiting-list ticket for a new Yes."""
+    if _take_free_seat(gathering, now):
+        return None
+    ticket = _draw_ticket(gathering, now)
+    if ticket is not None:
+        return ticket
+    # Neither: the answers have closed, or a seat came free between the two
+    # statements. Decide under the gathering lock, where nothing moves.
+    locked = _lock_gathering(gathering.pk)
     if not locked.answers_open(now):
         raise AnswersClosed
-    fill_free_seats(gathering=locked)
-    if locked.seats_taken < locked.capacity:
-        Gathering.objects.filter(pk=gathering_id).update(seats_taken=F("seats_taken") + 1)
+    if _take_free_seat(gathering, now):
         return None
-    last = Rsvp.objects.filter(gathering_id=gathering_id).aggregate(last=Max("waitlist_position"))
-    return (last["last"] or 0) + 1
+    return _draw_ticket(gathering, now)
 
 
 def _save_answer(rsvp: Rsvp, *, dietary: str | None) -> None:
@@ -180,6 +205,14 @@ def _save_answer(rsvp: Rsvp, *, dietary: str | None) -> None:
             f"UPDATE {_table(Rsvp)} SET answer = %s, answered_at = %s, "  # noqa: S608
             "waitlist_position = %s, dietary = COALESCE(%s, dietary) WHERE id = %s",
             [rsvp.answer, adapt(rsvp.answered_at), rsvp.waitlist_position, dietary, rsvp.pk],
+        )
+
+
+def _save_ticket(rsvp: Rsvp) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_table(Rsvp)} SET waitlist_position = %s WHERE id = %s",  # noqa: S608
+            [rsvp.waitlist_position, rsvp.pk],
         )
 
 
@@ -200,16 +233,20 @@ def record_answer(*, rsvp: Rsvp, answer: str, dietary: str = "", now=None) -> Ou
         rsvp.answer, rsvp.answered_at = answer, now
         # Yes again keeps the seat or the ticket; any other answer leaves the list.
         rsvp.waitlist_position = previous_ticket if answer == Rsvp.Answer.YES else None
-        if answer == Rsvp.Answer.YES and previous_answer != Rsvp.Answer.YES:
-            # The email first (it reads seat or waiting list at send time), so
-            # the gathering row is held only for the seat, the answer and the commit.
-            emails.queue_answer(rsvp=rsvp)
-            if not _take_free_seat(gathering, now):
-                rsvp.waitlist_position = _seat_or_ticket(gathering.pk, now)
         if gathering.ask_dietary:
             rsvp.dietary = dietary.strip()[:300]
+        new_yes = answer == Rsvp.Answer.YES and previous_answer != Rsvp.Answer.YES
+        if new_yes:
+            # The email reads seat or waiting list at send time.
+            emails.queue_answer(rsvp=rsvp)
         _save_answer(rsvp, dietary=rsvp.dietary if gathering.ask_dietary else None)
-        if previously_confirmed and not rsvp.confirmed:
+        # The seat last: the gathering row is held from that UPDATE to the commit
+        # and for nothing else (a ticket adds one UPDATE of the member's own row).
+        if new_yes:
+            rsvp.waitlist_position = _seat_or_ticket(gathering, now)
+            if rsvp.waitlist_position is not None:
+                _save_ticket(rsvp)
+        elif previously_confirmed and not rsvp.confirmed:
             fill_free_seats(gathering=_lock_gathering(gathering.pk))
 
     if rsvp.confirmed:

@@ -47,9 +47,14 @@ class RsvpFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def count_seat(rsvp, create, extracted, **kwargs):
-        # A confirmed answer made here holds a seat, as one given through the answer path does.
+        # The gathering's counters know of an answer made here, as of one
+        # given through the answer path: a seat, or a ticket drawn.
         if create and rsvp.confirmed:
             Gathering.objects.filter(pk=rsvp.gathering_id).update(seats_taken=F("seats_taken") + 1)
+        if create and rsvp.waitlisted:
+            Gathering.objects.filter(
+                pk=rsvp.gathering_id, waitlist_tickets__lt=rsvp.waitlist_position
+            ).update(waitlist_tickets=rsvp.waitlist_position)
 
 
 class OrganiserFactory(factory.django.DjangoModelFactory):
