@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from . import register_writes
-from .models import ColumnMapping, Leaver, RegisterImport
+from .models import ColumnMapping, Leaver, RegisterImport, email_hash
 from .register_files import FileUnreadable, open_register
 
 logger = logging.getLogger(__name__)
@@ -271,53 +271,130 @@ def _email_error(email: str) -> str | None:
 
 def validate_row(cells: list, mapping: list[str]) -> tuple[dict, list[str]]:
     """The row's values by field, normalised, and what is wrong with it."""
-    values: dict = {}
-    errors: list[str] = []
-    width = len(mapping)
-    count = len(cells)
-    if count > width and any(_text(cell) for cell in cells[width:]):
-        errors.append(
-            _(
-                "The row has %(cells)s columns but the header has %(headers)s. "
-                "A value containing the delimiter must be in quotes."
-            )
-            % {"cells": count, "headers": width}
-        )
-    for index, name in enumerate(mapping):
-        if not name or name == REASON:
-            continue
-        raw = cells[index] if index < count else ""
-        if name in DATE_FIELDS:
+    values, errors = RowChecker(mapping)(cells)
+    present = set(mapping)
+    return (
+        {name: value for name, value in zip(DATA_FIELDS, values, strict=True) if name in present},
+        errors or [],
+    )
+
+
+# The columns of a row as the engine passes it on: every field, in this order.
+DATA_FIELDS = list(register_writes.DATA_FIELDS)
+_EMPTY = [None if name in DATE_FIELDS else "" for name in DATA_FIELDS]
+_NUMBER, _FIRST, _LAST, _EMAIL = (
+    DATA_FIELDS.index(name) for name in ("employee_number", "first_name", "last_name", "email")
+)
+_HIRED, _LEFT = DATA_FIELDS.index("hired_on"), DATA_FIELDS.index("left_on")
+_BAD_DATE = object()
+_DATE_CACHE_LIMIT = 50_000
+
+
+class RowChecker:
+    """Checks rows against one mapping, fast: a register row is a handful of short texts
+    and two dates, and a million of them must cost little more than reading the file.
+
+    Calling it with a row's cells gives (values, errors): the values of DATA_FIELDS in
+    that order, normalised ("" or None for a field not in the file), and None or the
+    reasons the row is wrong. HR files repeat the same dates endlessly, so each date
+    text is parsed once; plain addresses pass a regular expression and only the odd
+    ones pay for Django's full validator.
+    """
+
+    def __init__(self, mapping: list[str]):
+        self.width = len(mapping)
+        position = {name: index for index, name in enumerate(mapping) if name in FIELDS}
+        self.texts = [
+            (position[name], DATA_FIELDS.index(name), name, _MAX_LENGTHS[name])
+            for name in DATA_FIELDS
+            if name in position and name not in DATE_FIELDS and name != "email"
+        ]
+        self.email = position.get("email")
+        self.dates = [
+            (position[name], DATA_FIELDS.index(name), name)
+            for name in DATE_FIELDS
+            if name in position
+        ]
+        self.parsed: dict = {}
+
+    def _date(self, raw, name: str, errors: list):
+        parsed = self.parsed.get(raw, _BAD_DATE) if type(raw) is str else _BAD_DATE
+        if parsed is _BAD_DATE:
             try:
-                values[name] = parse_date(raw)
+                parsed = parse_date(raw)
             except (ValueError, OverflowError):
                 errors.append(
                     _("%(field)s “%(value)s” is not a date (write it as dd.mm.yyyy).")
                     % {"field": FIELDS[name], "value": _text(raw)}
                 )
-            continue
-        text = raw.strip() if type(raw) is str else _text(raw)
-        if name == "email" and text:
-            text = text.lower()
-            if error := _email_error(text):
-                errors.append(error)
-        if len(text) > _MAX_LENGTHS[name]:
+                return None
+            if type(raw) is str:
+                if len(self.parsed) >= _DATE_CACHE_LIMIT:
+                    self.parsed.clear()
+                self.parsed[raw] = parsed
+        return parsed
+
+    def __call__(self, cells: list) -> tuple[list, list[str] | None]:
+        width, count = self.width, len(cells)
+        errors: list[str] = []
+        if count != width:
+            if count > width and any(_text(cell) for cell in cells[width:]):
+                errors.append(
+                    _(
+                        "The row has %(cells)s columns but the header has %(headers)s. "
+                        "A value containing the delimiter must be in quotes."
+                    )
+                    % {"cells": count, "headers": width}
+                )
+            if count < width:
+                cells = [*cells, *([""] * (width - count))]
+        values = _EMPTY.copy()
+        for index, slot, name, limit in self.texts:
+            raw = cells[index]
+            text = raw.strip() if type(raw) is str else _text(raw)
+            if len(text) > limit:
+                errors.append(
+                    _("%(field)s is longer than %(limit)s characters.")
+                    % {"field": FIELDS[name], "limit": limit}
+                )
+            values[slot] = text
+        if self.email is not None:
+            raw = cells[self.email]
+            email = (raw.strip() if type(raw) is str else _text(raw)).lower()
+            if email:
+                if not (len(email) <= 254 and _PLAIN_EMAIL.match(email)) and (
+                    error := _email_error(email)
+                ):
+                    errors.append(error)
+                if len(email) > _MAX_LENGTHS["email"]:
+                    errors.append(
+                        _("%(field)s is longer than %(limit)s characters.")
+                        % {"field": FIELDS["email"], "limit": _MAX_LENGTHS["email"]}
+                    )
+            values[_EMAIL] = email
+        for index, slot, name in self.dates:
+            raw = cells[index]
+            if raw != "":
+                values[slot] = self._date(raw, name, errors)
+        if not (values[_NUMBER] or values[_EMAIL]):
+            errors.append(_("The row has neither an employee number nor an email."))
+        if not (values[_FIRST] or values[_LAST]):
+            errors.append(_("The row has no name."))
+        hired, left = values[_HIRED], values[_LEFT]
+        if hired and left and left < hired:
             errors.append(
-                _("%(field)s is longer than %(limit)s characters.")
-                % {"field": FIELDS[name], "limit": _MAX_LENGTHS[name]}
+                _("The leaving date %(left)s is before the hire date %(hired)s.")
+                % {"left": left.strftime("%d.%m.%Y"), "hired": hired.strftime("%d.%m.%Y")}
             )
-        values[name] = text
-    if not values.get("employee_number") and not values.get("email"):
-        errors.append(_("The row has neither an employee number nor an email."))
-    if not values.get("first_name") and not values.get("last_name"):
-        errors.append(_("The row has no name."))
-    hired, left = values.get("hired_on"), values.get("left_on")
-    if hired and left and left < hired:
-        errors.append(
-            _("The leaving date %(left)s is before the hire date %(hired)s.")
-            % {"left": left.strftime("%d.%m.%Y"), "hired": hired.strftime("%d.%m.%Y")}
-        )
-    return values, errors
+        return values, errors or None
+
+
+def is_blank(cells: list) -> bool:
+    """A row with no text in any cell: a blank line, trailing or not."""
+    try:
+        return not "".join(cells).strip()
+    except TypeError:  # XLSX cells are numbers and dates too
+        return not any(_text(cell) for cell in cells)
 
 
 # The run -------------------------------------------------------------------------------
@@ -363,7 +440,7 @@ class _Row:
 
 
 class _DuplicateFinder:
-    """Remembers each key's first line by a 64-bit digest, not the key, to stay small."""
+    """Remembers each key's first line by its 64-bit hash, not the key, to stay small."""
 
     def __init__(self):
         self.seen: dict[str, dict[int, int]] = {name: {} for name in IDENTITY_FIELDS}
@@ -374,8 +451,7 @@ class _DuplicateFinder:
             key = values.get(name)
             if not key:
                 continue
-            digest = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest())
-            first = self.seen[name].setdefault(digest, line)
+            first = self.seen[name].setdefault(hash(key), line)
             if first != line:
                 reasons.append(
                     _("%(field)s %(value)s appears already on line %(line)s.")
@@ -418,6 +494,41 @@ def run_import(
 
 
 def _run(path, file_name, mapping, register_import, on_progress, batch_size) -> ImportResult:
+    # Rows can only ever match people who were in the register before this run (a
+    # second row with the same key is a duplicate), so into an empty register there
+    # is nothing to look up. A concurrent import creating the same people would hit
+    # the unique constraints and roll back whole.
+    register_was_empty = not Leaver.objects.exists()
+    if register_import is not None and register_was_empty and register_writes.can_copy():
+        # Committing into an empty register: one COPY straight into the register while
+        # the file is read. A key twice in the file breaks a unique index there; then
+        # the savepoint undoes the COPY and the full path below names every such row.
+        try:
+            with transaction.atomic():
+                result = _run_rows(
+                    path, file_name, mapping, register_import, on_progress, batch_size, True, True
+                )
+            if result is not None:
+                return result
+        except register_writes.DuplicateKey:
+            logger.info("Register import %s has duplicate keys", register_import.pk)
+    return _run_rows(
+        path, file_name, mapping, register_import, on_progress, batch_size, register_was_empty
+    )
+
+
+def _run_rows(
+    path,
+    file_name,
+    mapping,
+    register_import,
+    on_progress,
+    batch_size,
+    register_was_empty,
+    copy_fresh=False,
+) -> ImportResult | None:
+    """One pass over the file. With copy_fresh (an empty register on PostgreSQL) it
+    copies the rows straight in, and answers None if it cannot."""
     result = ImportResult()
     with open_register(path, file_name=file_name, header_matcher=header_score) as table:
         result.headers = table.headers
@@ -430,37 +541,87 @@ def _run(path, file_name, mapping, register_import, on_progress, batch_size) -> 
             raise FileUnreadable(" ".join(problems))
         result.mapping = mapping
         result.notes = table.notes + mapping_notes(table.headers, mapping)
-        duplicates = _DuplicateFinder()
+        check = RowChecker(mapping)
         suppression = register_writes.SuppressionCheck()
-        # Rows can only ever match people who were in the register before this run
-        # (a second row with the same key is a duplicate), so into an empty register
-        # there is nothing to look up. A concurrent import creating the same people
-        # would hit the unique constraints and roll back whole.
-        register_was_empty = not Leaver.objects.exists()
-        batch: list[_Row] = []
-        for line, cells in table.rows:
-            if not any(_text(cell) for cell in cells):
-                continue  # blank lines, trailing or not
-            result.total_rows += 1
-            values, reasons = validate_row(cells, mapping)
-            reasons += duplicates.check(values, line)
-            if reasons:
-                result.add_error(line, reasons, cells)
-                continue
-            batch.append(_Row(line, values, cells))
-            if len(batch) >= batch_size:
-                _process_batch(
-                    batch, mapping, result, register_import, suppression, register_was_empty
-                )
-                batch = []
-                if on_progress:
-                    on_progress(result.total_rows)
-        if batch:
-            _process_batch(batch, mapping, result, register_import, suppression, register_was_empty)
+        if copy_fresh:
+            if suppression.known is None:
+                return None  # a suppression list too long to hold: checked batch by batch
+            rows = _fresh_rows(table.rows, check, result, suppression, on_progress, batch_size)
+            register_writes.copy_new_leavers(rows, register_import_id=register_import.pk)
+        else:
+            _batches(
+                table.rows,
+                check,
+                result,
+                register_import,
+                suppression,
+                register_was_empty,
+                on_progress,
+                batch_size,
+            )
         if on_progress:
             on_progress(result.total_rows)
     result.error_rows.sort(key=lambda error: error["line"])
     return result
+
+
+def _fresh_rows(rows, check, result, suppression, on_progress, batch_size):
+    """(line, values, status) of each valid row, for a COPY into an empty register.
+
+    Nothing to match, and no key memory: the register's unique indexes catch a key
+    that comes twice (see _run)."""
+    suppressed = suppression.known
+    in_register, suppressed_status = str(Leaver.Status.IN_REGISTER), str(Leaver.Status.SUPPRESSED)
+    add_error = result.add_error
+    for line, cells in rows:
+        if is_blank(cells):
+            continue
+        result.total_rows += 1
+        if on_progress and not result.total_rows % batch_size:
+            on_progress(result.total_rows)
+        values, reasons = check(cells)
+        if reasons:
+            add_error(line, reasons, cells)
+            continue
+        result.created += 1
+        email = values[_EMAIL]
+        if not email:
+            result.without_email += 1
+            yield line, values, in_register
+        elif suppressed and email_hash(email) in suppressed:
+            yield line, values, suppressed_status
+        else:
+            yield line, values, in_register
+
+
+def _batches(
+    rows, check, result, register_import, suppression, register_was_empty, on_progress, batch_size
+):
+    """Check rows, find duplicates in the file, and match and write a batch at a time."""
+    duplicates = _DuplicateFinder()
+    batch: list[_Row] = []
+    for line, cells in rows:
+        if is_blank(cells):
+            continue
+        result.total_rows += 1
+        values, reasons = check(cells)
+        values = dict(zip(DATA_FIELDS, values, strict=True))
+        reasons = (reasons or []) + duplicates.check(values, line)
+        if reasons:
+            result.add_error(line, reasons, cells)
+            continue
+        batch.append(_Row(line, values, cells))
+        if len(batch) >= batch_size:
+            _process_batch(
+                batch, result.mapping, result, register_import, suppression, register_was_empty
+            )
+            batch = []
+            if on_progress:
+                on_progress(result.total_rows)
+    if batch:
+        _process_batch(
+            batch, result.mapping, result, register_import, suppression, register_was_empty
+        )
 
 
 def _process_batch(

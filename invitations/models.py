@@ -61,6 +61,21 @@ class Leaver(models.Model):
         related_name="leaver",
         verbose_name=_("member"),
     )
+    # The import that added the person, and the file's line: the first link of the
+    # leaver's history. Kept on the row (later imports that change the person add a
+    # LeaverChange) so a first import of a million people writes one row per person,
+    # not two. An import that added people is never deleted (only abandoned uploads
+    # are), so no cascade is declared; the database's foreign key refuses it anyway.
+    created_by_import = models.ForeignKey(
+        "RegisterImport",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="created_leavers",
+        verbose_name=_("import"),
+    )
+    created_line = models.PositiveIntegerField(_("line"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
@@ -102,6 +117,25 @@ class Leaver(models.Model):
     @property
     def can_be_invited(self) -> bool:
         return bool(self.email) and self.status == self.Status.IN_REGISTER
+
+    def history(self) -> list["LeaverChange"]:
+        """What each import did to this leaver, newest first: the changes later imports
+        made, then the import that added them (an unsaved LeaverChange of action created)."""
+        changes = list(self.changes.select_related("register_import__uploaded_by"))
+        if self.created_by_import_id:
+            created_by = RegisterImport.objects.select_related("uploaded_by").get(
+                pk=self.created_by_import_id
+            )
+            changes.append(
+                LeaverChange(
+                    leaver=self,
+                    register_import=created_by,
+                    line=self.created_line or 0,
+                    action=LeaverChange.Action.CREATED,
+                    changes={},
+                )
+            )
+        return changes
 
 
 def register_upload_path(instance, filename):
@@ -169,8 +203,13 @@ class LeaverChange(models.Model):
         CREATED = "created", _("Created")
         UPDATED = "updated", _("Updated")
 
+    # No index of its own: the unique (leaver, register_import) below serves lookups by leaver.
     leaver = models.ForeignKey(
-        Leaver, on_delete=models.CASCADE, related_name="changes", verbose_name=_("leaver")
+        Leaver,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        db_index=False,
+        verbose_name=_("leaver"),
     )
     register_import = models.ForeignKey(
         RegisterImport,

@@ -1,10 +1,13 @@
 """Set-based reads and writes of the register for the import engine.
 
-On PostgreSQL a batch goes in with COPY: new leavers straight into the table
-with ids drawn from its sequence; changed ones in one UPDATE … FROM unnest(arrays).
-Elsewhere (SQLite) batched `bulk_create`, with `update_conflicts` on the primary
-key for the changed ones. Either way the caller's transaction makes the whole
-import one unit.
+On PostgreSQL new leavers go in with COPY (into an empty register, the whole file
+in one COPY while it is read); changed ones in one UPDATE … FROM unnest(arrays) a
+batch at a time. Elsewhere (SQLite) batched `bulk_create`, with `update_conflicts`
+on the primary key for the changed ones. Either way the caller's transaction makes
+the whole import one unit.
+
+A new leaver carries the import that added it and the file's line on its own row;
+a change by a later import is a LeaverChange row.
 """
 
 import json
@@ -32,6 +35,7 @@ DATA_FIELDS = [
 ]
 _DATES = {"hired_on", "left_on"}
 _LEAVER = Leaver._meta.db_table
+_CREATED_LINK = ["created_by_import_id", "created_line"]
 _CHANGE = LeaverChange._meta.db_table
 
 
@@ -111,6 +115,37 @@ def _pg_fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+def can_copy() -> bool:
+    return connection.vendor == "postgresql"
+
+
+class DuplicateKey(Exception):
+    """A COPY into the register met an employee number or address twice."""
+
+
+def copy_new_leavers(rows, *, register_import_id: int) -> None:
+    """COPY (line, values, status) rows into the register as they come.
+
+    The server writes the rows (and their indexes) on its own core while the caller
+    reads and checks the next ones. Raises DuplicateKey, with the transaction to roll
+    back to a savepoint, when a key comes twice.
+    """
+    now = timezone.now()
+    columns = [*DATA_FIELDS, "status", "created_at", "updated_at", *_CREATED_LINK]
+    connection.ensure_connection()
+    try:
+        with (
+            psycopg.Cursor(connection.connection) as cursor,
+            cursor.copy(f"COPY {_LEAVER} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            write_row = copy.write_row
+            for line, values, status in rows:
+                values += (status, now, now, register_import_id, line)
+                write_row(values)
+    except psycopg.errors.UniqueViolation as error:
+        raise DuplicateKey(str(error)) from error
+
+
 def write_batch(*, to_create: list[tuple[int, dict]], to_update, register_import_id: int) -> None:
     """Write one batch: new leavers, changed leavers, and a history row for each."""
     if not (to_create or to_update):
@@ -131,44 +166,39 @@ def _write_postgres(to_create, to_update, register_import_id, now) -> None:
     # (Django's client-side binding would quote every element in Python).
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
-        history = []
         if to_create:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [_LEAVER, len(to_create)],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            columns = ["id", *DATA_FIELDS, "status", "created_at", "updated_at"]
+            columns = [*DATA_FIELDS, "status", "created_at", "updated_at", *_CREATED_LINK]
             with cursor.copy(f"COPY {_LEAVER} ({', '.join(columns)}) FROM STDIN") as copy:
-                for leaver_id, (line, values) in zip(ids, to_create, strict=True):
-                    copy.write_row([leaver_id, *_row_values(values), values["status"], now, now])
-                    history.append((leaver_id, line, "created", "{}"))
-        if to_update:
-            # One UPDATE joined to the changed rows as arrays: the planner walks the
-            # primary key for each (a staging table, never analysed, got a full scan
-            # of the register per batch).
-            names = ["id", *DATA_FIELDS, "status"]
-            columns = [[leaver[name] for _line, leaver, _changes in to_update] for name in names]
-            types = ["bigint", *("date" if n in _DATES else "text" for n in DATA_FIELDS), "text"]
-            assignments = ", ".join(f"{name} = s.{name}" for name in names[1:])
-            arrays = ", ".join(f"%b::{kind}[]" for kind in types)
-            cursor.execute(
-                f"UPDATE {_LEAVER} AS l SET {assignments}, updated_at = %b "  # noqa: S608
-                f"FROM unnest({arrays}) AS s({', '.join(names)}) WHERE l.id = s.id",
-                [now, *columns],
-            )
-            history.extend(
-                (leaver["id"], line, "updated", json.dumps(changes))
-                for line, leaver, changes in to_update
-            )
-        # The history rows as four arrays: one statement instead of a row-by-row stream.
-        ids, lines, actions, changes = (list(column) for column in zip(*history, strict=True))
+                for line, values in to_create:
+                    copy.write_row(
+                        [*_row_values(values), values["status"], now, now, register_import_id, line]
+                    )
+        if not to_update:
+            return
+        # One UPDATE joined to the changed rows as arrays: the planner walks the
+        # primary key for each (a staging table, never analysed, got a full scan
+        # of the register per batch).
+        names = ["id", *DATA_FIELDS, "status"]
+        columns = [[leaver[name] for _line, leaver, _changes in to_update] for name in names]
+        types = ["bigint", *("date" if n in _DATES else "text" for n in DATA_FIELDS), "text"]
+        assignments = ", ".join(f"{name} = s.{name}" for name in names[1:])
+        arrays = ", ".join(f"%b::{kind}[]" for kind in types)
+        cursor.execute(
+            f"UPDATE {_LEAVER} AS l SET {assignments}, updated_at = %b "  # noqa: S608
+            f"FROM unnest({arrays}) AS s({', '.join(names)}) WHERE l.id = s.id",
+            [now, *columns],
+        )
+        # The history rows as arrays: one statement instead of a row-by-row stream.
         cursor.execute(
             f"INSERT INTO {_CHANGE} (leaver_id, register_import_id, line, action, changes) "  # noqa: S608
-            "SELECT leaver_id, %s, line, action, changes::jsonb "
-            "FROM unnest(%b::bigint[], %b::int[], %b::text[], %b::text[]) "
-            "AS h(leaver_id, line, action, changes)",
-            [register_import_id, ids, lines, actions, changes],
+            "SELECT leaver_id, %s, line, 'updated', changes::jsonb "
+            "FROM unnest(%b::bigint[], %b::int[], %b::text[]) AS h(leaver_id, line, changes)",
+            [
+                register_import_id,
+                [leaver["id"] for _line, leaver, _changes in to_update],
+                [line for line, _leaver, _changes in to_update],
+                [json.dumps(changes) for _line, _leaver, changes in to_update],
+            ],
         )
 
 
@@ -179,8 +209,10 @@ def _write_generic(to_create, to_update, register_import_id, now) -> None:
             status=values["status"],
             created_at=now,
             updated_at=now,
+            created_by_import_id=register_import_id,
+            created_line=line,
         )
-        for _line, values in to_create
+        for line, values in to_create
     ]
     Leaver.objects.bulk_create(created)
     updated = [
@@ -196,24 +228,12 @@ def _write_generic(to_create, to_update, register_import_id, now) -> None:
             update_fields=[*DATA_FIELDS, "status", "updated_at"],
         )
     LeaverChange.objects.bulk_create(
-        [
-            LeaverChange(
-                leaver_id=leaver.pk,
-                register_import_id=register_import_id,
-                line=line,
-                action=LeaverChange.Action.CREATED,
-                changes={},
-            )
-            for leaver, (line, _values) in zip(created, to_create, strict=True)
-        ]
-        + [
-            LeaverChange(
-                leaver_id=leaver["id"],
-                register_import_id=register_import_id,
-                line=line,
-                action=LeaverChange.Action.UPDATED,
-                changes=changes,
-            )
-            for line, leaver, changes in to_update
-        ]
+        LeaverChange(
+            leaver_id=leaver["id"],
+            register_import_id=register_import_id,
+            line=line,
+            action=LeaverChange.Action.UPDATED,
+            changes=changes,
+        )
+        for line, leaver, changes in to_update
     )

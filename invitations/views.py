@@ -18,7 +18,7 @@ from members.exports import safe_cell
 
 from .forms import MappingForm, RegisterFilterForm, SegmentForm, UploadForm
 from .imports import FIELDS, REASON, current_progress, preview_import, request_commit, start_import
-from .models import Leaver, LeaverChange, RegisterImport, Segment
+from .models import Leaver, RegisterImport, Segment
 from .register import DEFAULT_SORT, FILTER_KEYS, SORTS, create_segment, filter_leavers, sort_leavers
 from .register_files import FileUnreadable
 
@@ -69,12 +69,11 @@ def register(request):
 def leaver_detail(request, pk: int):
     leaver = get_object_or_404(Leaver.objects.select_related("member__user"), pk=pk)
     audit.info("HR user %s viewed leaver %s", request.user.pk, leaver.pk)
-    history = LeaverChange.objects.filter(leaver=leaver).select_related(
-        "register_import__uploaded_by"
-    )
     context = {
         "leaver": leaver,
-        "history": [(change, _labelled_changes(change.changes.items())) for change in history],
+        "history": [
+            (change, _labelled_changes(change.changes.items())) for change in leaver.history()
+        ],
         "segments": leaver.segments.all(),
     }
     return render(request, "invitations/hr/leaver_detail.html", context)
