@@ -11,10 +11,12 @@ import binascii
 import functools
 import json
 import logging
+import os
 import queue
 import random
 import re
 import smtplib
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -48,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "invitations.unsubscribe"
 MAX_ATTEMPTS = 8
+SWITCH_INTERVAL = float(os.environ.get("OUTBOX_SWITCH_INTERVAL", "0.0005"))
 BASE_BACKOFF_SECONDS = 60
 
 
@@ -728,6 +731,10 @@ def _send_pipelined(rows, connection: SmtpBackend, templates, suppressed, counts
     sender = _SmtpSender(connection)
     sender.start()
     in_flight = 0
+    # The sender thread needs the GIL back as soon as the server answers; by
+    # default the rendering thread could keep it for 5 ms.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, SWITCH_INTERVAL))
     try:
         for row in rows:
             outcome, message = _prepare(row, templates, suppressed)
@@ -754,6 +761,7 @@ def _send_pipelined(rows, connection: SmtpBackend, templates, suppressed, counts
             in_flight -= 1
             sender.previous_recorded.release()
     finally:
+        sys.setswitchinterval(switch_interval)
         sender.stop()
 
 

@@ -132,7 +132,8 @@ def outbox_rate(sink, campaign, count, *, workers) -> float:
     broker = os.environ["REDIS_URL"]
     with dispatching_to(broker_url=broker, queue=queue):
         processes = [
-            start_worker(broker_url=broker, queue=queue, EMAIL_URL=sink.email_url())
+            # DEBUG off as in every deployment: no query log, no template debug info.
+            start_worker(broker_url=broker, queue=queue, EMAIL_URL=sink.email_url(), DEBUG=0)
             for _ in range(workers)
         ]
         try:
@@ -155,6 +156,11 @@ def outbox_rate(sink, campaign, count, *, workers) -> float:
 
 
 def test_bench_campaign_send(campaign):
+    """Each run measures the baseline next to the outbox; the ratios are the runs' medians.
+
+    The machine is shared, so a baseline taken minutes away from the figure it
+    divides would mostly measure the neighbours' load.
+    """
     with SmtpSink() as sink:
         baselines, single, double, capacity = [], [], [], []
         for _ in range(RUNS):
@@ -162,19 +168,24 @@ def test_bench_campaign_send(campaign):
             single.append(outbox_rate(sink, campaign, SIZE, workers=1))
             double.append(outbox_rate(sink, campaign, SIZE, workers=2))
             capacity.append(sink_capacity(sink, campaign, SIZE // 4, clients=2))
+    runs = list(zip(baselines, single, double, capacity, strict=True))
+    ratio = statistics.median(one / base for base, one, _two, _cap in runs)
+    ratio_two = statistics.median(two / base for base, _one, two, _cap in runs)
+    ratio_sink = statistics.median(cap / base for base, _one, _two, cap in runs)
     baseline = statistics.median(baselines)
     print(
-        f"BENCH campaign_send ratio={statistics.median(single) / baseline:.3f} target=0.5 "
+        f"BENCH campaign_send ratio={ratio:.3f} target=0.5 "
         f"outbox {statistics.median(single):.0f} msg/s with 1 worker process vs bare smtplib "
-        f"{baseline:.0f} msg/s, {SIZE} recipients, median of {RUNS}"
+        f"{baseline:.0f} msg/s, {SIZE} campaign invitations, median of {RUNS} runs "
+        f"(per-run ratios {', '.join(f'{one / base:.2f}' for base, one, _t, _c in runs)})"
     )
     print(
-        f"BENCH campaign_send_two_workers ratio={statistics.median(double) / baseline:.3f} "
-        f"target=1.5 outbox {statistics.median(double):.0f} msg/s with 2 worker processes vs "
-        f"bare smtplib {baseline:.0f} msg/s, {SIZE} recipients, median of {RUNS}; the sink "
-        f"itself takes at most {statistics.median(capacity):.0f} msg/s "
-        f"({statistics.median(capacity) / baseline:.2f}x the baseline) from two bare smtplib "
-        f"processes on this {os.cpu_count()}-core machine"
+        f"BENCH campaign_send_two_workers ratio={ratio_two:.3f} target=1.5 "
+        f"outbox {statistics.median(double):.0f} msg/s with 2 worker processes vs bare smtplib "
+        f"{baseline:.0f} msg/s, {SIZE} campaign invitations, median of {RUNS} runs; the sink "
+        f"itself takes at most {statistics.median(capacity):.0f} msg/s ({ratio_sink:.2f}x the "
+        f"baseline) from two bare smtplib processes on this {os.cpu_count()}-core machine"
+        + (", so 1.5x is out of reach here whatever the outbox does" if ratio_sink < 1.5 else "")
     )
 
 
