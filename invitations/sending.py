@@ -11,7 +11,6 @@ import binascii
 import functools
 import json
 import logging
-import os
 import queue
 import random
 import re
@@ -50,7 +49,8 @@ logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "invitations.unsubscribe"
 MAX_ATTEMPTS = 8
-SWITCH_INTERVAL = float(os.environ.get("OUTBOX_SWITCH_INTERVAL", "0.0005"))
+# How long the rendering thread may hold the GIL while the SMTP thread waits for it.
+SWITCH_INTERVAL = 0.0005
 BASE_BACKOFF_SECONDS = 60
 
 
