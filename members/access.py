@@ -21,16 +21,18 @@ def request_member(user):
     """The member profile of `user`, or None: one query per request, whoever asks.
 
     Cached on the user object (one per request), and as `user.member` caches it,
-    so the membership check, the guidelines gate and the views share one fetch.
-    The profile's `user` is the same object.
+    so the membership check, the guidelines gate and the views share one fetch;
+    it carries whether the member has accepted the current guidelines, so the
+    gate needs no query of its own. The profile's `user` is the same object.
     """
     if not user.is_authenticated:
         return None
     member = getattr(user, "_request_member", _UNKNOWN)
     if member is _UNKNOWN:
+        from .guidelines import with_guidelines_state
         from .models import Member
 
-        member = Member.objects.filter(user_id=user.pk).first()
+        member = with_guidelines_state(Member.objects.filter(user_id=user.pk)).first()
         if member is not None:
             member.user = user
         Member.user.field.remote_field.set_cached_value(user, member)

@@ -4,7 +4,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,17 +15,43 @@ from .models import GuidelinesAcceptance, GuidelinesVersion, Member
 
 def current_guidelines(*, member: Member | None = None) -> GuidelinesVersion | None:
     """The version in force; with `member`, annotated `accepted` in the same query."""
-    versions = GuidelinesVersion.objects.filter(published_at__lte=timezone.now())
+    versions = _current_versions()
     if member is not None:
         versions = versions.annotate(
             accepted=Exists(
                 GuidelinesAcceptance.objects.filter(member=member, version=OuterRef("pk"))
             )
         )
-    return versions.order_by("-published_at", "-pk").first()
+    return versions.first()
+
+
+def _current_versions():
+    return GuidelinesVersion.objects.filter(published_at__lte=timezone.now()).order_by(
+        "-published_at", "-pk"
+    )
+
+
+def with_guidelines_state(members: QuerySet[Member]) -> QuerySet[Member]:
+    """`members` annotated with what `needs_acceptance` asks, in the same query.
+
+    The member area loads the member once per request (`access.request_member`)
+    with this, so the guidelines gate asks the database nothing more.
+    """
+    return members.annotate(
+        current_guidelines_id=Subquery(_current_versions().values("pk")[:1])
+    ).annotate(
+        current_guidelines_accepted=Exists(
+            GuidelinesAcceptance.objects.filter(
+                member=OuterRef("pk"), version=OuterRef("current_guidelines_id")
+            )
+        )
+    )
 
 
 def needs_acceptance(*, member: Member) -> bool:
+    """A version is in force that `member` has not accepted."""
+    if hasattr(member, "current_guidelines_accepted"):  # loaded by with_guidelines_state
+        return member.current_guidelines_id is not None and not member.current_guidelines_accepted
     version = current_guidelines(member=member)
     return version is not None and not version.accepted
 

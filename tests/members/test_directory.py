@@ -83,10 +83,11 @@ def test_directory_query_count_does_not_grow_with_page_size(
     for i in range(count):
         profile_member(employer=f"Firma {i % 3}", competences=["Python", f"Kompetanse{i}"])
 
-    # session, user, the member (once: the member check and the guidelines gate
-    # share it), guidelines, count, the page's rows, their competences. On
-    # PostgreSQL the count also answers "is there an exact match, or go fuzzy?".
-    with django_assert_num_queries(7):
+    # session, user, the member (once, with whether they accepted the current
+    # guidelines: the member check and the guidelines gate share it), count, the
+    # page's rows, their competences. On PostgreSQL the count also answers "is
+    # there an exact match, or go fuzzy?".
+    with django_assert_num_queries(6):
         response = search(member_client, q="python")
 
     assert len(response.context["page"].profiles) == min(count, 24)
@@ -133,3 +134,53 @@ def test_renaming_a_user_updates_the_directory(member_client):
 
     assert names(search(member_client, q="gammel")) == []
     assert names(search(member_client, q="ny navn")) == ["Ny Navn"]
+
+
+def test_pages_walk_the_matches_in_name_order(member_client):
+    for i in range(30):
+        profile_member(user__first_name="Side", user__last_name=f"Etternavn{i:02d}")
+
+    first = search(member_client, q="side")
+    second = search(member_client, q="side", page="2")
+    beyond = search(member_client, q="side", page="9")
+    nonsense = search(member_client, q="side", page="x")
+
+    assert first.context["page"].paginator.count == 30
+    assert names(first) == [f"Side Etternavn{i:02d}" for i in range(24)]
+    assert names(second) == [f"Side Etternavn{i:02d}" for i in range(24, 30)]
+    assert names(beyond) == names(second)
+    assert names(nonsense) == names(first)
+
+
+def test_a_search_that_finds_nobody_shows_an_empty_page(member_client):
+    profile_member(user__first_name="Kari")
+
+    response = search(member_client, q="ingenslik", page="3")
+
+    assert response.context["page"].paginator.count == 0
+    assert names(response) == []
+
+
+def test_hr_browsing_the_directory_is_audit_logged_for_hr_only_fields(staff_client):
+    from members.models import AuditLog
+
+    member = profile_member(user__last_name="Revidert", phone_visibility=Visibility.HR)
+
+    assert names(search(staff_client, q="revidert")) == [member.user.get_full_name()]
+    log = AuditLog.objects.get(action=AuditLog.Action.VIEW_HR_FIELDS)
+    assert log.member_ids == [member.pk]
+
+
+def test_a_member_page_fetches_the_member_once(member_client, member_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert search(member_client).status_code == 200
+
+    own = [
+        q["sql"]
+        for q in queries.captured_queries
+        if f'"members_member"."user_id" = {member_user.pk}' in q["sql"]
+    ]
+    assert len(own) == 1, own
