@@ -189,12 +189,13 @@ CARD_FIELDS = (
 def directory_page(*, viewer, filters: DirectoryFilters, number, per_page: int) -> Page:
     """One page of the member directory for `viewer`, its rows shaped as cards.
 
-    Queries: one count, one for the page's rows, one for their competences,
-    whatever the page size. The count doubles as the "anyone?" of the PostgreSQL
-    fallbacks (see `text_candidates`); a looser match costs one more count only
-    when the tighter found nobody. The page's members are picked by id in a
-    subquery that sorts the matches alone, so only the page's rows are joined to
-    their users and employers, not every match.
+    Queries: one count, one for the page's rows, one for their competences (on
+    PostgreSQL part of the rows' query), whatever the page size. The count
+    doubles as the "anyone?" of the PostgreSQL fallbacks (see `text_candidates`);
+    a looser match costs one more count only when the tighter found nobody. The
+    page's members are picked by id in a subquery that sorts the matches alone,
+    so only the page's rows are joined to their users and employers, not every
+    match.
     """
     members = _filtered(viewer=viewer, filters=filters, hr=False)
     candidates = text_candidates(members, filters.q) if filters.q else [members]
@@ -206,12 +207,19 @@ def directory_page(*, viewer, filters: DirectoryFilters, number, per_page: int) 
     paginator = Paginator(found.order_by(sort, "pk").values("pk"), per_page)
     paginator.count = count  # a cached property: the count above is the count
     page = paginator.get_page(number)
-    page.object_list = list(
+    rows = (
         Member.objects.filter(pk__in=page.object_list)
         .select_related("user", "employer")
         .only(*CARD_FIELDS)
         .order_by(Lower("sort_name"), "pk")
     )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        # The names in the rows' own query, as an array per row.
+        names = Competence.objects.filter(members=OuterRef("pk")).order_by("name").values("name")
+        rows = rows.annotate(competence_names=ArraySubquery(names))
+    page.object_list = list(rows)
     page.profiles = directory_cards(
         members=page.object_list, viewer=viewer, competences=_competence_names(page.object_list)
     )
@@ -219,7 +227,12 @@ def directory_page(*, viewer, filters: DirectoryFilters, number, per_page: int) 
 
 
 def _competence_names(members) -> dict[int, list[str]]:
-    """Member pk -> competence names, sorted: names only, no Competence objects."""
+    """Member pk -> competence names, sorted: names only, no Competence objects.
+
+    Read from the rows where their query brought them (PostgreSQL), else one query.
+    """
+    if members and hasattr(members[0], "competence_names"):
+        return {m.pk: m.competence_names for m in members}
     names: dict[int, list[str]] = {}
     if members:
         rows = (
