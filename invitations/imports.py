@@ -597,38 +597,45 @@ def _fresh_rows(rows, check, result, suppression, on_progress, batch_size):
 def _batches(
     rows, check, result, register_import, suppression, register_was_empty, on_progress, batch_size
 ):
-    """Check rows, find duplicates in the file, and match and write a batch at a time."""
+    """Check rows, find duplicates in the file, and match and write a batch at a time.
+
+    On PostgreSQL a batch is written by a second thread on the same connection while
+    this one reads and checks the next batch; it is matched only once the previous
+    batch is written, so every batch sees the register as the ones before left it.
+    """
     duplicates = _DuplicateFinder()
+    writer = register_writes.BatchWriter(register_import.pk if register_import else None)
     batch: list[_Row] = []
-    for line, cells in rows:
-        if is_blank(cells):
-            continue
-        result.total_rows += 1
-        values, reasons = check(cells)
-        values = dict(zip(DATA_FIELDS, values, strict=True))
-        reasons = (reasons or []) + duplicates.check(values, line)
-        if reasons:
-            result.add_error(line, reasons, cells)
-            continue
-        batch.append(_Row(line, values, cells))
-        if len(batch) >= batch_size:
-            _process_batch(
-                batch, result.mapping, result, register_import, suppression, register_was_empty
-            )
-            batch = []
-            if on_progress:
-                on_progress(result.total_rows)
-    if batch:
-        _process_batch(
-            batch, result.mapping, result, register_import, suppression, register_was_empty
-        )
+    try:
+        for line, cells in rows:
+            if is_blank(cells):
+                continue
+            result.total_rows += 1
+            values, reasons = check(cells)
+            values = dict(zip(DATA_FIELDS, values, strict=True))
+            reasons = (reasons or []) + duplicates.check(values, line)
+            if reasons:
+                result.add_error(line, reasons, cells)
+                continue
+            batch.append(_Row(line, values, cells))
+            if len(batch) >= batch_size:
+                writer.wait()
+                _process_batch(batch, result, writer, suppression, register_was_empty)
+                batch = []
+                if on_progress:
+                    on_progress(result.total_rows)
+        writer.wait()
+        if batch:
+            _process_batch(batch, result, writer, suppression, register_was_empty)
+        writer.wait()
+    finally:
+        writer.close()
 
 
 def _process_batch(
     batch: list[_Row],
-    mapping: list[str],
     result: ImportResult,
-    register_import,
+    writer: "register_writes.BatchWriter",
     suppression: register_writes.SuppressionCheck,
     register_was_empty: bool = False,
 ):
@@ -637,7 +644,7 @@ def _process_batch(
     Rows and leavers stay plain dicts here: building model instances for every
     row would cost more than reading the file.
     """
-    mapped = [name for name in mapping if name in FIELDS]
+    mapped = [name for name in result.mapping if name in FIELDS]
     numbers = [row.values["employee_number"] for row in batch if row.values.get("employee_number")]
     emails = [row.values["email"] for row in batch if row.values.get("email")]
     by_number: dict[str, dict] = {}
@@ -737,10 +744,7 @@ def _process_batch(
         for name in changes:
             merged[name] = values[name] if name != "status" else str(Leaver.Status.SUPPRESSED)
         to_update.append((row.line, merged, changes))
-    if register_import is not None:
-        register_writes.write_batch(
-            to_create=to_create, to_update=to_update, register_import_id=register_import.pk
-        )
+    writer.submit(to_create, to_update)
 
 
 def _name(leaver: dict) -> str:

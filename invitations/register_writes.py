@@ -11,6 +11,7 @@ a change by a later import is a LeaverChange row.
 """
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 from django.db import connection
@@ -146,26 +147,54 @@ def copy_new_leavers(rows, *, register_import_id: int) -> None:
         raise DuplicateKey(str(error)) from error
 
 
-def write_batch(*, to_create: list[tuple[int, dict]], to_update, register_import_id: int) -> None:
-    """Write one batch: new leavers, changed leavers, and a history row for each."""
-    if not (to_create or to_update):
-        return
-    now = timezone.now()
-    if connection.vendor == "postgresql":
-        _write_postgres(to_create, to_update, register_import_id, now)
-    else:
-        _write_generic(to_create, to_update, register_import_id, now)
+class BatchWriter:
+    """Writes batches of new and changed leavers, on PostgreSQL from a second thread.
+
+    Django's connection belongs to its thread; the writer thread uses the same psycopg
+    connection, so the same transaction, but only while the caller waits for nothing
+    else on it: call wait() before the next query, and close() at the end (it waits
+    too, and hands on the writer's error, if any, from wait())."""
+
+    def __init__(self, register_import_id: int | None):
+        self.register_import_id = register_import_id
+        self.executor = None
+        self.pending = None
+        if register_import_id is not None and can_copy():
+            connection.ensure_connection()
+            self.raw = connection.connection
+            self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-write")
+
+    def submit(self, to_create, to_update) -> None:
+        if self.register_import_id is None or not (to_create or to_update):
+            return
+        now = timezone.now()
+        if self.executor is None:
+            _write_generic(to_create, to_update, self.register_import_id, now)
+            return
+        self.wait()
+        self.pending = self.executor.submit(
+            _write_postgres, self.raw, to_create, to_update, self.register_import_id, now
+        )
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        if self.executor is not None:
+            # Never leave the thread on the connection: the caller may roll back next.
+            self.executor.shutdown(wait=True)
 
 
 def _row_values(values: dict) -> list:
     return [values.get(name, None if name in _DATES else "") for name in DATA_FIELDS]
 
 
-def _write_postgres(to_create, to_update, register_import_id, now) -> None:
+def _write_postgres(raw, to_create, to_update, register_import_id, now) -> None:
     # The psycopg connection's own cursor: COPY, and arrays bound on the server
     # (Django's client-side binding would quote every element in Python).
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    with psycopg.Cursor(raw) as cursor:
         if to_create:
             columns = [*DATA_FIELDS, "status", "created_at", "updated_at", *_CREATED_LINK]
             with cursor.copy(f"COPY {_LEAVER} ({', '.join(columns)}) FROM STDIN") as copy:
