@@ -12,6 +12,15 @@ target >= 0.5; p99 of RSVP must stay within 3x the hello-world p99; no errors.
 The median of BENCH_RUNS runs is printed. BENCH_RSVP_ANSWER=no sends No answers
 instead (no capacity lock on the path), to see what the lock costs.
 
+Two more figures in the free text show where the ceiling is on this machine:
+`sql` is the rate of the answer's own statements (the link's read, then in one
+transaction: own row locked, outbox row, answer, seat or ticket, and the
+waiting-list place) sent by psycopg straight to PostgreSQL over 16 connections
+in the same run, with no Django, HTTP or template around them; `loadgen` is how
+many cores the load generator itself used during each burst (it shares
+the machine with the server). BENCH_RSVP_WORKERS and BENCH_RSVP_THREADS change
+the gunicorn workers (default 2 x cores + 1) and threads per worker (12).
+
 This module is also the server's settings and WSGI entry when RSVP_BENCH_SERVER
 is set (URLconf: test_rsvp_urls), so the hello-world view runs through the same
 middleware stack.
@@ -58,6 +67,8 @@ else:
     REQUESTS = int(os.environ.get("BENCH_RSVP_REQUESTS", "1500"))
     RUNS = int(os.environ.get("BENCH_RUNS", "3"))
     REDIS_DB = os.environ.get("BENCH_RSVP_REDIS", "redis://127.0.0.1:6379/14")
+    WORKERS = int(os.environ.get("BENCH_RSVP_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+    THREADS = int(os.environ.get("BENCH_RSVP_THREADS", "12"))
 
     def free_port() -> int:
         with socket.socket() as sock:
@@ -99,9 +110,9 @@ else:
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
                 "tests.benchmarks.test_rsvp_bench:application",
                 f"--bind=127.0.0.1:{port}",
-                f"--workers={2 * (os.cpu_count() or 1) + 1}",
+                f"--workers={WORKERS}",
                 "--worker-class=gthread",
-                "--threads=12",
+                f"--threads={THREADS}",
                 "--log-level=warning",
             ],
             cwd=ROOT,
@@ -152,14 +163,122 @@ else:
             http.close()
 
         threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
+        LOADGEN_CORES.append((time.process_time() - cpu) / wall)
         p99 = statistics.quantiles(latencies, n=100)[98]
         return len(requests) / wall, p99, errors
+
+    LOADGEN_CORES: list[float] = []
+
+    # The server keeps its own connections open (CONN_MAX_AGE); 16 more stay
+    # within PostgreSQL's max_connections and keep its two cores busy.
+    SQL_CONNECTIONS = 16
+
+    def bare_sql_burst(gathering) -> float:
+        """Answers per second of the bare SQL of every answer to `gathering`, sent by psycopg.
+
+        The same statements the answer path sends for a Yes, with nothing
+        around them: the rate a server could reach if Django, HTTP and the
+        page cost nothing.
+        """
+        import psycopg
+        from django.contrib.contenttypes.models import ContentType
+
+        from gatherings.models import Rsvp
+        from gatherings.selectors import _link_query
+
+        link_sql, _models, _fields = _link_query()
+        settings = connection.settings_dict
+        conninfo = psycopg.conninfo.make_conninfo(
+            host=settings["HOST"] or "127.0.0.1",
+            port=settings["PORT"] or 5432,
+            user=settings["USER"],
+            dbname=settings["NAME"],
+        )
+        content_type = ContentType.objects.get_for_model(Rsvp).pk
+        queue = list(
+            Rsvp.objects.filter(gathering=gathering).values_list(
+                "pk", "member_id", "member__user__email"
+            )
+        )
+        lock = threading.Lock()
+
+        def answer(cursor, rsvp_id, member_id, email):
+            cursor.execute(link_sql, (gathering.pk, member_id))
+            cursor.fetchone()
+            with cursor.connection.transaction():
+                cursor.execute(
+                    "SELECT answer, waitlist_position FROM gatherings_rsvp WHERE id = %s "
+                    "FOR UPDATE",
+                    (rsvp_id,),
+                )
+                cursor.execute(
+                    "INSERT INTO invitations_outboxemail (to_email, kind, language, bulk, "
+                    "content_type_id, object_id, data, reply_to, status, attempts, "
+                    "next_attempt_at, provider_message_id, last_error, created_at) VALUES "
+                    "(%s, 'gathering_answer', 'nb', false, %s, %s, '{}', '', 'queued', 0, "
+                    "now(), '', '', now())",
+                    (email, content_type, rsvp_id),
+                )
+                cursor.execute(
+                    "UPDATE gatherings_rsvp SET answer = 'yes', answered_at = now(), "
+                    "waitlist_position = NULL, dietary = COALESCE(%s, dietary) WHERE id = %s",
+                    ("", rsvp_id),
+                )
+                cursor.execute(
+                    "UPDATE gatherings_gathering SET seats_taken = seats_taken + 1 "
+                    "WHERE id = %s AND seats_taken < capacity AND status = 'published' "
+                    "AND start > now() AND (rsvp_deadline IS NULL OR rsvp_deadline >= now())",
+                    (gathering.pk,),
+                )
+                if cursor.rowcount == 1:
+                    return
+                cursor.execute(
+                    "UPDATE gatherings_gathering SET waitlist_tickets = waitlist_tickets + 1 "
+                    "WHERE id = %s AND seats_taken >= capacity AND status = 'published' "
+                    "AND start > now() AND (rsvp_deadline IS NULL OR rsvp_deadline >= now()) "
+                    "RETURNING waitlist_tickets",
+                    (gathering.pk,),
+                )
+                ticket = cursor.fetchone()[0]
+                cursor.execute(
+                    "UPDATE gatherings_rsvp SET waitlist_position = %s WHERE id = %s",
+                    (ticket, rsvp_id),
+                )
+            cursor.execute(
+                "SELECT count(*) FROM gatherings_rsvp "
+                "WHERE gathering_id = %s AND waitlist_position <= %s",
+                (gathering.pk, ticket),
+            )
+
+        errors = []
+
+        def worker():
+            try:
+                with psycopg.connect(conninfo, autocommit=True) as conn, conn.cursor() as cursor:
+                    while True:
+                        with lock:
+                            if not queue:
+                                return
+                            row = queue.pop()
+                        answer(cursor, *row)
+            except psycopg.Error as error:
+                errors.append(repr(error))
+
+        threads = [threading.Thread(target=worker) for _ in range(SQL_CONNECTIONS)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        rate = REQUESTS / (time.perf_counter() - started)
+        assert errors == [], errors[:3]
+        return rate
 
     def answer_requests(rng: random.Random) -> list[tuple[str, str, bytes, dict]]:
         """One Yes POST per invited member of a fresh gathering that fills up mid-burst."""
@@ -221,8 +340,10 @@ else:
             burst(port, hello[:200])  # warm every worker
             for _ in range(RUNS):
                 requests, gathering = answer_requests(rng)
+                _requests, sql_gathering = answer_requests(rng)
                 hello_rps, hello_p99, hello_errors = burst(port, hello)
                 rsvp_rps, rsvp_p99, rsvp_errors = burst(port, requests)
+                sql_rps = bare_sql_burst(sql_gathering)
                 confirmed = Rsvp.objects.filter(
                     gathering=gathering, answer="yes", waitlist_position__isnull=True
                 ).count()
@@ -232,9 +353,13 @@ else:
                 print(
                     f"\nrun: rsvp={rsvp_rps:.0f}/s p99={rsvp_p99 * 1000:.0f}ms "
                     f"hello={hello_rps:.0f}/s p99={hello_p99 * 1000:.0f}ms "
+                    f"sql={sql_rps:.0f}/s loadgen={LOADGEN_CORES[-2]:.2f}/"
+                    f"{LOADGEN_CORES[-1]:.2f} cores "
                     f"confirmed={confirmed} waiting={waiting}"
                 )
-                results.append((rsvp_rps / hello_rps, rsvp_rps, hello_rps, rsvp_p99, hello_p99))
+                results.append(
+                    (rsvp_rps / hello_rps, rsvp_rps, hello_rps, rsvp_p99, hello_p99, sql_rps)
+                )
                 assert hello_errors == [] and rsvp_errors == [], (hello_errors + rsvp_errors)[:5]
                 assert (confirmed, waiting) == (gathering.capacity, REQUESTS - gathering.capacity)
         finally:
@@ -242,12 +367,19 @@ else:
             process.wait(timeout=30)
             _drop_queued_drains()
 
-        ratio, rsvp_rps, hello_rps, rsvp_p99, hello_p99 = sorted(results)[len(results) // 2]
+        ratio, rsvp_rps, hello_rps, rsvp_p99, hello_p99, sql_rps = sorted(results)[
+            len(results) // 2
+        ]
         print(
             f"\nBENCH rsvp_burst ratio={ratio:.3f} target=0.5 "
             f"rsvp={rsvp_rps:.0f}/s hello={hello_rps:.0f}/s "
-            f"p99 rsvp={rsvp_p99 * 1000:.0f}ms hello={hello_p99 * 1000:.0f}ms "
-            f"({REQUESTS} requests x {CONCURRENCY} connections, median of {RUNS} runs)"
+            f"p99 rsvp={rsvp_p99 * 1000:.0f}ms hello={hello_p99 * 1000:.0f}ms; "
+            f"the answer's bare SQL via psycopg alone={sql_rps:.0f}/s over {SQL_CONNECTIONS} "
+            "connections "
+            f"(= {sql_rps / hello_rps:.2f} x hello); "
+            f"load generator {statistics.median(LOADGEN_CORES):.2f} cores "
+            f"({REQUESTS} requests x {CONCURRENCY} connections, gunicorn {WORKERS} workers "
+            f"x {THREADS} threads, median of {RUNS} runs)"
         )
 
     def _drop_queued_drains():

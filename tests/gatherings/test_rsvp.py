@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
@@ -111,6 +112,67 @@ def test_yes_beyond_capacity_joins_the_waiting_list_with_its_place():
 
     assert [o.result for o in outcomes] == ["confirmed", "waitlisted", "waitlisted"]
     assert [o.waitlist_place for o in outcomes] == [None, 1, 2]
+
+
+def test_seat_and_ticket_counters_follow_the_answers():
+    gathering = GatheringFactory(capacity=2)
+    first, second, third = MemberFactory(), MemberFactory(), MemberFactory()
+    for member in (first, second, third):
+        rsvp_module.answer_gathering(gathering=gathering, member=member, answer="yes")
+    gathering.refresh_from_db()
+    assert (gathering.seats_taken, gathering.waitlist_tickets) == (2, 1)
+
+    rsvp_module.answer_gathering(gathering=gathering, member=first, answer="no")
+
+    gathering.refresh_from_db()
+    assert gathering.seats_taken == 2
+    assert Rsvp.objects.get(gathering=gathering, member=third).confirmed
+
+
+def test_answering_yes_again_keeps_the_seat_or_the_ticket():
+    gathering = GatheringFactory(capacity=1)
+    seated, waiting = MemberFactory(), MemberFactory()
+    for member in (seated, waiting, seated, waiting):
+        rsvp_module.answer_gathering(gathering=gathering, member=member, answer="yes")
+
+    gathering.refresh_from_db()
+    assert (gathering.seats_taken, gathering.waitlist_tickets) == (1, 1)
+    assert Rsvp.objects.get(gathering=gathering, member=seated).confirmed
+    assert Rsvp.objects.get(gathering=gathering, member=waiting).waitlist_position == 1
+
+
+def test_a_seat_freed_by_an_erased_member_goes_to_the_waiting_list_when_the_next_leaves():
+    # Deleting an answer (a member erased) leaves the counter high; the next
+    # confirmed attendee leaving recounts from the answers and fills both seats.
+    gathering = GatheringFactory(capacity=2)
+    members = [MemberFactory() for _ in range(4)]
+    for member in members:
+        rsvp_module.answer_gathering(gathering=gathering, member=member, answer="yes")
+    members[0].user.delete()
+
+    rsvp_module.answer_gathering(gathering=gathering, member=members[1], answer="no")
+
+    gathering.refresh_from_db()
+    assert gathering.seats_taken == 2
+    assert [r.member for r in Rsvp.objects.filter(gathering=gathering, answer="yes")] == [
+        members[2],
+        members[3],
+    ]
+    assert not Rsvp.objects.filter(gathering=gathering, waitlist_position__isnull=False).exists()
+
+
+def test_answer_link_yes_is_a_few_statements(client, django_assert_num_queries):
+    rsvp = RsvpFactory()
+    url = rsvp_url(rsvp)
+    ContentType.objects.get_for_model(Rsvp)  # cached in a running server
+
+    # The link's read; then one transaction (a savepoint inside the test's):
+    # own row locked, the outbox row (in its own savepoint), the answer, the seat.
+    with django_assert_num_queries(9):
+        response = client.post(url, {"answer": "yes", "dietary": "Vegetar"})
+
+    assert response.status_code == 200
+    assert response.context["outcome"].result == "confirmed"
 
 
 def test_cancellation_promotes_the_first_waiting_and_emails_them(sent):
