@@ -688,6 +688,15 @@ class _SmtpSender(threading.Thread):
             self.connection.open()
         return self.connection.connection
 
+    def next_done(self) -> _SmtpJob:
+        """The next email the thread is through with; an error if the thread died."""
+        while True:
+            try:
+                return self.done.get(timeout=1.0)
+            except queue.Empty:
+                if not self.is_alive():
+                    raise RuntimeError("The outbox's SMTP thread stopped") from None
+
     def stop(self) -> None:
         self.stopping = True
         self.jobs.put(None)
@@ -753,11 +762,11 @@ def _send_pipelined(rows, connection: SmtpBackend, templates, suppressed, counts
             in_flight += 1
             # Wait for the email before this one while the sender starts on this one.
             if in_flight > 1:
-                counts[_record_job(sender.done.get())] += 1
+                counts[_record_job(sender.next_done())] += 1
                 in_flight -= 1
                 sender.previous_recorded.release()
         while in_flight:
-            counts[_record_job(sender.done.get())] += 1
+            counts[_record_job(sender.next_done())] += 1
             in_flight -= 1
             sender.previous_recorded.release()
     finally:
