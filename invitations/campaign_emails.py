@@ -6,6 +6,7 @@ from django.utils.dateparse import parse_datetime
 from .campaigns import INVITATION_KIND, REMINDER_KIND, fill_placeholders
 from .joining import decline_url, join_url
 from .models import Campaign
+from .outbox import OutboxEmail
 from .sending import EmailContent, EmailKind, batch_cache, register_email_kind
 
 
@@ -45,6 +46,19 @@ def build_campaign_email(email) -> EmailContent:
     )
 
 
+def campaign_retry_instead(email) -> str | None:
+    """A campaign paused or stopped while its email was out holds or cancels the retry."""
+    status = (
+        Campaign.objects.filter(pk=email.data.get("campaign"))
+        .values_list("status", flat=True)
+        .first()
+    )
+    return {
+        Campaign.Status.PAUSED: OutboxEmail.Status.HELD,
+        Campaign.Status.STOPPED: OutboxEmail.Status.CANCELLED,
+    }.get(status)
+
+
 def build_join_invitation(email) -> EmailContent:
     links = {"invitation_id": email.object_id or 0, "leaver_id": email.data.get("leaver") or 0}
     return EmailContent(
@@ -66,12 +80,14 @@ KINDS = [
         template="invitations/email/campaign_invitation",
         bulk=True,
         build=build_campaign_email,
+        retry_instead=campaign_retry_instead,
     ),
     EmailKind(
         name=REMINDER_KIND,
         template="invitations/email/campaign_reminder",
         bulk=True,
         build=build_campaign_email,
+        retry_instead=campaign_retry_instead,
     ),
     # Answers to someone who asked to join: their own business, not bulk mail.
     EmailKind(

@@ -79,6 +79,9 @@ class EmailKind:
     build: Callable[[OutboxEmail], EmailContent]
     # Wipe the row's data once sent: it may hold a login code or a reset link.
     forget_data_after_send: bool = False
+    # Where a row goes instead of a retry when what sends it has been paused
+    # or stopped meanwhile (`held` or `cancelled`), or None to retry.
+    retry_instead: Callable[[OutboxEmail], str | None] | None = None
 
 
 EMAIL_KINDS: dict[str, EmailKind] = {}
@@ -798,9 +801,10 @@ def _reconnect(connection) -> None:
 def _record_failure(row: OutboxEmail, error: Exception) -> str:
     reason = f"{type(error).__name__}: {error}"[:2000]
     if is_transient(error) and row.attempts < MAX_ATTEMPTS:
+        retry_instead = EMAIL_KINDS[row.kind].retry_instead
         _mark(
             row,
-            status=OutboxEmail.Status.QUEUED,
+            status=(retry_instead and retry_instead(row)) or OutboxEmail.Status.QUEUED,
             next_attempt_at=timezone.now() + backoff(row.attempts),
             last_error=reason,
         )

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import smtplib
 import threading
 
 import pytest
@@ -414,3 +415,23 @@ def test_a_row_requeued_after_a_pause_is_held_again_by_the_beat(segment, coordin
     run_campaigns()
 
     assert list(OutboxEmail.objects.values_list("status", flat=True)) == ["held"]
+
+
+@pytest.mark.parametrize(
+    ("press", "expected"),
+    [(pause_campaign, "held"), (stop_campaign, "cancelled"), (None, "queued")],
+)
+def test_an_email_out_when_the_campaign_paused_is_not_retried_behind_its_back(
+    segment, coordinator, press, expected
+):
+    LeaverFactory()
+    campaign = started(segment, coordinator)
+    OutboxEmail.objects.update(status=OutboxEmail.Status.SENDING, attempts=1)
+    if press:
+        press(campaign=campaign)
+    row = OutboxEmail.objects.get()
+
+    outcome = sending._record_failure(row, smtplib.SMTPResponseException(451, b"Try later"))
+
+    row.refresh_from_db()
+    assert (outcome, row.status) == ("retry", expected)
