@@ -37,3 +37,14 @@ def test_seed_demo_builds_every_area_and_changes_nothing_the_second_time():
         "members.Job",
     ):
         assert first[label] > 0, label
+
+
+def test_seed_demo_keeps_the_console_to_the_logins_when_email_prints_there(settings, capsys):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+    call_command("seed_demo")
+
+    printed = capsys.readouterr().out
+    assert "Content-Type:" not in printed
+    assert "Demo emails sent:" in printed
+    assert "hr@fjordvik.example" in printed
