@@ -140,6 +140,14 @@ def test_email_has_html_with_inlined_css_and_a_text_alternative(settings):
     assert message.reply_to == [settings.NETWORK_CONTACT_EMAIL]
 
 
+def test_an_address_in_a_message_is_a_link_in_its_html():
+    queue_message(body="Se sakslisten:\n\nhttps://alumni.fjordvik.example/gatherings/3/")
+    drain()
+
+    html, _mimetype = mail.outbox[0].alternatives[0]
+    assert 'href="https://alumni.fjordvik.example/gatherings/3/"' in html
+
+
 @pytest.mark.parametrize(
     ("language", "footer"),
     [("nb", "Meld deg av disse e-postene"), ("en", "Unsubscribe from these emails")],
