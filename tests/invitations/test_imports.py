@@ -433,3 +433,65 @@ def test_file_with_unknown_headers_is_refused(tmp_path):
 
     with pytest.raises(FileUnreadable, match="employee number or email"):
         run_import(path=path, commit=True)
+
+
+def test_crash_mid_import_into_an_empty_register_leaves_it_empty(tmp_path):
+    # Into an empty register PostgreSQL takes the one-COPY path; a crash inside it
+    # rolls back the same way.
+    rows = [[str(n), "Ny", f"Person {n}", f"p{n}@epost.example", "", "", ""] for n in range(20)]
+    path = write_csv(tmp_path / "r.csv", rows)
+
+    def crash(rows_done):
+        if rows_done >= 8:
+            raise RuntimeError("the worker died")
+
+    with pytest.raises(RuntimeError):
+        run_import(path=path, commit=True, on_progress=crash, batch_size=4)
+
+    assert (Leaver.objects.count(), RegisterImport.objects.count()) == (0, 0)
+
+
+def test_a_key_twice_in_a_file_for_an_empty_register_is_an_error_and_the_rest_lands(tmp_path):
+    rows = [
+        ["1", "Ola", "Nordmann", "ola@epost.example", "", "", ""],
+        ["2", "Kari", "Berg", "kari@epost.example", "", "", ""],
+        ["3", "Per", "Ås", "KARI@epost.example", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "r.csv", rows)
+
+    result = run_import(path=path, commit=True)
+
+    assert counts(result) == (2, 0, 0, 1)
+    assert errors(result) == [(4, "Email kari@epost.example appears already on line 3.")]
+    register_import = RegisterImport.objects.get()
+    assert sorted(
+        Leaver.objects.values_list("employee_number", "created_by_import", "created_line")
+    ) == [("1", register_import.pk, 2), ("2", register_import.pk, 3)]
+
+
+def test_repeated_dates_are_read_once_and_a_bad_one_is_an_error_every_time(tmp_path):
+    rows = [
+        [str(n), "Ola", f"Nordmann {n}", "", "", "01.02.2010", date]
+        for n, date in enumerate(["3.4.2020", "2020-04-03", "3.4.2020", "31.02.2020", "31.02.2020"])
+    ]
+    path = write_csv(tmp_path / "r.csv", rows)
+
+    result = run_import(path=path, commit=True)
+
+    assert counts(result) == (3, 0, 0, 2)
+    assert [line for line, _reason in errors(result)] == [5, 6]
+    assert set(Leaver.objects.values_list("left_on", flat=True)) == {datetime.date(2020, 4, 3)}
+
+
+def test_leaver_history_lists_the_import_that_added_them_last(tmp_path):
+    run_import(path=write_csv(tmp_path / "a.csv", ROWS), commit=True)
+    changed = [[*ROWS[0][:4], "Nett", *ROWS[0][5:]]]
+    run_import(path=write_csv(tmp_path / "b.csv", changed), commit=True)
+
+    leaver = Leaver.objects.get(employee_number="1001")
+
+    assert [(c.action, c.register_import.file_name) for c in leaver.history()] == [
+        ("updated", "b.csv"),
+        ("created", "a.csv"),
+    ]
+    assert Leaver.objects.get(employee_number="1002").history()[0].line == 3
