@@ -35,7 +35,9 @@ TOKEN_SALT = "gatherings.rsvp.answer"  # noqa: S105 - a signing salt, not a secr
 # Long enough for a gathering announced months ahead; the deadline closes answers earlier.
 TOKEN_MAX_AGE = timedelta(days=200)
 
-# The concurrency test's control run turns this off to show the race it prevents.
+# The concurrency test's control run turns this off to show the race it
+# prevents: seats are then counted in Python (read, decide, write back) instead
+# of by the conditional UPDATE, and the gathering row is not locked.
 LOCK_FOR_CAPACITY = True
 
 

@@ -132,7 +132,10 @@ else:
         raise RuntimeError("gunicorn did not start")
 
     def burst(port: int, requests: list[tuple[str, str, bytes, dict]]):
-        """Send every request once over CONCURRENCY keep-alive connections; (rps, p99, errors)."""
+        """Send every request once over CONCURRENCY keep-alive connections.
+
+        Returns (rps, p99, errors, cores the load generator itself used).
+        """
         queue = list(reversed(requests))
         lock = threading.Lock()
         latencies: list[float] = []
@@ -169,11 +172,9 @@ else:
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
-        LOADGEN_CORES.append((time.process_time() - cpu) / wall)
+        loadgen_cores = (time.process_time() - cpu) / wall
         p99 = statistics.quantiles(latencies, n=100)[98]
-        return len(requests) / wall, p99, errors
-
-    LOADGEN_CORES: list[float] = []
+        return len(requests) / wall, p99, errors, loadgen_cores
 
     # The server keeps its own connections open (CONN_MAX_AGE); 16 more stay
     # within PostgreSQL's max_connections and keep its two cores busy.
@@ -341,8 +342,8 @@ else:
             for _ in range(RUNS):
                 requests, gathering = answer_requests(rng)
                 _requests, sql_gathering = answer_requests(rng)
-                hello_rps, hello_p99, hello_errors = burst(port, hello)
-                rsvp_rps, rsvp_p99, rsvp_errors = burst(port, requests)
+                hello_rps, hello_p99, hello_errors, hello_cores = burst(port, hello)
+                rsvp_rps, rsvp_p99, rsvp_errors, rsvp_cores = burst(port, requests)
                 sql_rps = bare_sql_burst(sql_gathering)
                 confirmed = Rsvp.objects.filter(
                     gathering=gathering, answer="yes", waitlist_position__isnull=True
@@ -353,12 +354,20 @@ else:
                 print(
                     f"\nrun: rsvp={rsvp_rps:.0f}/s p99={rsvp_p99 * 1000:.0f}ms "
                     f"hello={hello_rps:.0f}/s p99={hello_p99 * 1000:.0f}ms "
-                    f"sql={sql_rps:.0f}/s loadgen={LOADGEN_CORES[-2]:.2f}/"
-                    f"{LOADGEN_CORES[-1]:.2f} cores "
+                    f"sql={sql_rps:.0f}/s loadgen={hello_cores:.2f}/{rsvp_cores:.2f} cores "
                     f"confirmed={confirmed} waiting={waiting}"
                 )
                 results.append(
-                    (rsvp_rps / hello_rps, rsvp_rps, hello_rps, rsvp_p99, hello_p99, sql_rps)
+                    (
+                        rsvp_rps / hello_rps,
+                        rsvp_rps,
+                        hello_rps,
+                        rsvp_p99,
+                        hello_p99,
+                        sql_rps,
+                        hello_cores,
+                        rsvp_cores,
+                    )
                 )
                 assert hello_errors == [] and rsvp_errors == [], (hello_errors + rsvp_errors)[:5]
                 assert (confirmed, waiting) == (gathering.capacity, REQUESTS - gathering.capacity)
@@ -367,9 +376,9 @@ else:
             process.wait(timeout=30)
             _drop_queued_drains()
 
-        ratio, rsvp_rps, hello_rps, rsvp_p99, hello_p99, sql_rps = sorted(results)[
-            len(results) // 2
-        ]
+        ratio, rsvp_rps, hello_rps, rsvp_p99, hello_p99, sql_rps, hello_cores, rsvp_cores = sorted(
+            results
+        )[len(results) // 2]
         print(
             f"\nBENCH rsvp_burst ratio={ratio:.3f} target=0.5 "
             f"rsvp={rsvp_rps:.0f}/s hello={hello_rps:.0f}/s "
@@ -377,7 +386,7 @@ else:
             f"the answer's bare SQL via psycopg alone={sql_rps:.0f}/s over {SQL_CONNECTIONS} "
             "connections "
             f"(= {sql_rps / hello_rps:.2f} x hello); "
-            f"load generator {statistics.median(LOADGEN_CORES):.2f} cores "
+            f"load generator used {hello_cores:.2f} / {rsvp_cores:.2f} cores (hello / rsvp) "
             f"({REQUESTS} requests x {CONCURRENCY} connections, gunicorn {WORKERS} workers "
             f"x {THREADS} threads, median of {RUNS} runs)"
         )
