@@ -42,6 +42,8 @@ def test_answer_link_post_records_the_answer(client):
     assert response.status_code == 200
     rsvp.refresh_from_db()
     assert (rsvp.answer, rsvp.dietary, rsvp.confirmed) == ("yes", "Vegetar", True)
+    # Whoever just said yes sees where to go without opening the email again.
+    assert rsvp.gathering.address in response.content.decode()
 
 
 def test_answer_link_answering_again_changes_the_answer(client):
