@@ -120,14 +120,15 @@ def queue_email(
     )
     if email_kind.bulk and suppressed_hashes([email_hash(row.to_email)]):
         row.status = OutboxEmail.Status.SUPPRESSED
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError:
-        # Another transaction queued the same dedupe_key first: that row stands.
-        if not dedupe_key:
-            raise
-        return OutboxEmail.objects.get(dedupe_key=dedupe_key)
+    if not dedupe_key:
+        row.save()  # nothing to collide with, so no savepoint (two round trips)
+    else:
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            # Another transaction queued the same dedupe_key first: that row stands.
+            return OutboxEmail.objects.get(dedupe_key=dedupe_key)
     if row.status == OutboxEmail.Status.QUEUED:
         schedule_drain()
     return row
