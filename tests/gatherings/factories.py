@@ -40,6 +40,7 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
 class RsvpFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Rsvp
+        skip_postgeneration_save = True  # the hook updates the gathering, not the answer
 
     gathering = factory.SubFactory(GatheringFactory)
     member = factory.SubFactory(MemberFactory)
