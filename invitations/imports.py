@@ -11,6 +11,7 @@ lands, or (on any crash) none does.
 
 import datetime
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -24,13 +25,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from . import register_writes
+from . import register_merge, register_writes
 from .models import ColumnMapping, Leaver, RegisterImport, email_hash
 from .register_files import FileUnreadable, open_register
 
 logger = logging.getLogger(__name__)
 
+# Rows matched and written at a time: in Python (elsewhere), or in PostgreSQL, where
+# each batch costs a dozen statements whatever its size.
 BATCH_SIZE = 5000
+MERGE_BATCH_SIZE = 20_000
 # A preview keeps every error up to this many (with the row's values, for the
 # error download) and a sample of the changes; beyond that it only counts.
 MAX_STORED_ERRORS = 10_000
@@ -445,10 +449,11 @@ class _DuplicateFinder:
     def __init__(self):
         self.seen: dict[str, dict[int, int]] = {name: {} for name in IDENTITY_FIELDS}
 
-    def check(self, values: dict, line: int) -> list[str]:
+    def check(self, values: list, line: int) -> list[str]:
+        """Where this row's keys (values in DATA_FIELDS order) came first, if before it."""
         reasons = []
-        for name in IDENTITY_FIELDS:
-            key = values.get(name)
+        for name, slot in (("employee_number", _NUMBER), ("email", _EMAIL)):
+            key = values[slot]
             if not key:
                 continue
             first = self.seen[name].setdefault(hash(key), line)
@@ -468,13 +473,14 @@ def run_import(
     commit: bool,
     register_import: RegisterImport | None = None,
     on_progress: Callable[[int], None] | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> ImportResult:
     """Read, check and match every row; with commit, write them all in one transaction.
 
     Raises FileUnreadable when the file cannot be read at all (nothing is written).
     """
     path = Path(path)
+    batch_size = batch_size or (MERGE_BATCH_SIZE if register_writes.can_copy() else BATCH_SIZE)
     if commit:
         with transaction.atomic():
             if register_import is None:
@@ -490,6 +496,10 @@ def run_import(
             register_import.finished_at = timezone.now()
             register_import.save()
             return result
+    if register_writes.can_copy():
+        # The preview matches in temporary tables, which go with this transaction.
+        with transaction.atomic():
+            return _run(path, file_name, mapping, None, on_progress, batch_size)
     return _run(path, file_name, mapping, None, on_progress, batch_size)
 
 
@@ -549,7 +559,8 @@ def _run_rows(
             rows = _fresh_rows(table.rows, check, result, suppression, on_progress, batch_size)
             register_writes.copy_new_leavers(rows, register_import_id=register_import.pk)
         else:
-            _batches(
+            write_batches = _merged_batches if register_writes.can_copy() else _batches
+            write_batches(
                 table.rows,
                 check,
                 result,
@@ -599,44 +610,154 @@ def _batches(
 ):
     """Check rows, find duplicates in the file, and match and write a batch at a time.
 
-    On PostgreSQL a batch is written by a second thread on the same connection while
-    this one reads and checks the next batch; it is matched only once the previous
-    batch is written, so every batch sees the register as the ones before left it.
+    The engine for databases other than PostgreSQL (see _merged_batches there): each
+    batch is matched in Python against the register as the batches before left it.
     """
     duplicates = _DuplicateFinder()
-    writer = register_writes.BatchWriter(register_import.pk if register_import else None)
+    seen: dict[int, int] = {}  # leaver id: the line that matched them
+    register_import_id = register_import.pk if register_import else None
     batch: list[_Row] = []
+    for line, cells in rows:
+        if is_blank(cells):
+            continue
+        result.total_rows += 1
+        values, reasons = check(cells)
+        reasons = (reasons or []) + duplicates.check(values, line)
+        if reasons:
+            result.add_error(line, reasons, cells)
+            continue
+        batch.append(_Row(line, dict(zip(DATA_FIELDS, values, strict=True)), cells))
+        if len(batch) >= batch_size:
+            _process_batch(batch, result, register_import_id, suppression, seen, register_was_empty)
+            batch = []
+            if on_progress:
+                on_progress(result.total_rows)
+    if batch:
+        _process_batch(batch, result, register_import_id, suppression, seen, register_was_empty)
+
+
+def _merged_batches(
+    rows, check, result, register_import, suppression, register_was_empty, on_progress, batch_size
+):
+    """Check rows and find duplicates in the file here; match and write in PostgreSQL.
+
+    A batch is merged by register_merge in a second thread while this one reads and
+    checks the next; the batch's cells are kept until then, for its rows in error.
+    """
+    duplicates = _DuplicateFinder()
+    merge = register_merge.BatchMerge(
+        mapped=[name for name in result.mapping if name in FIELDS],
+        register_import_id=register_import.pk if register_import else None,
+        match=not register_was_empty,
+        # None: a suppression list too long to hold, so ask the database.
+        check_suppression=suppression.known is None or bool(suppression.known),
+        sample_size=SAMPLE_SIZE,
+    )
+    in_flight: list[tuple[int, list, list]] = []
+    batch: list[tuple[int, list, list]] = []
     try:
         for line, cells in rows:
             if is_blank(cells):
                 continue
             result.total_rows += 1
             values, reasons = check(cells)
-            values = dict(zip(DATA_FIELDS, values, strict=True))
             reasons = (reasons or []) + duplicates.check(values, line)
             if reasons:
                 result.add_error(line, reasons, cells)
                 continue
-            batch.append(_Row(line, values, cells))
+            batch.append((line, values, cells))
             if len(batch) >= batch_size:
-                writer.wait()
-                _process_batch(batch, result, writer, suppression, register_was_empty)
-                batch = []
+                _take_outcome(merge, in_flight, result)
+                merge.submit([(line, values) for line, values, _cells in batch])
+                in_flight, batch = batch, []
                 if on_progress:
                     on_progress(result.total_rows)
-        writer.wait()
+        _take_outcome(merge, in_flight, result)
         if batch:
-            _process_batch(batch, result, writer, suppression, register_was_empty)
-        writer.wait()
+            merge.submit([(line, values) for line, values, _cells in batch])
+            _take_outcome(merge, batch, result)
     finally:
-        writer.close()
+        merge.close()
+
+
+def _take_outcome(merge: "register_merge.BatchMerge", batch: list, result: ImportResult) -> None:
+    """Wait for the batch in flight and add what it came to onto the result."""
+    outcome = merge.result()
+    if outcome is None:
+        return
+    without_address = sum(1 for _line, values, _cells in batch if not values[_EMAIL])
+    result.created += len(batch) - outcome.matched
+    result.updated += outcome.updated
+    result.unchanged += outcome.unchanged
+    result.without_email += (
+        without_address - outcome.matched_without_address + outcome.without_email
+    )
+    if not outcome.reports:
+        return
+    by_line = {line: (values, cells) for line, values, cells in batch}
+    for line, kind, detail, changes in outcome.reports:
+        values, cells = by_line[line]
+        if kind == register_merge.UPDATED:
+            # Django's connection hands jsonb over as text, for JSONField to parse.
+            changes = json.loads(changes) if isinstance(changes, str) else changes
+            result.sample.append(
+                {
+                    "line": line,
+                    "name": detail,
+                    "changes": [
+                        [name, *changes[name]] for name in [*FIELDS, "status"] if name in changes
+                    ],
+                }
+            )
+        else:
+            result.add_error(line, [_merge_error(kind, detail, values)], cells)
+
+
+def _merge_error(kind: str, detail: str, values: list) -> str:
+    """Why a row that matched someone in the register cannot be applied, for a person."""
+    if kind == register_merge.EMAIL_NUMBERED:
+        return _email_numbered(values[_EMAIL], detail)
+    if kind == register_merge.EMAIL_TAKEN:
+        return _email_taken(values[_EMAIL], detail)
+    if kind == register_merge.SAME_PERSON:
+        return _same_person(detail)
+    hired, left = (datetime.date.fromisoformat(day) for day in detail.split())
+    return _left_before_hired(hired, left)
+
+
+def _email_numbered(email: str, other: str) -> str:
+    return _("The email %(email)s belongs to employee number %(other)s in the register.") % {
+        "email": email,
+        "other": other,
+    }
+
+
+def _email_taken(email: str, name: str) -> str:
+    return _("The email %(email)s belongs to another person in the register (%(name)s).") % {
+        "email": email,
+        "name": name,
+    }
+
+
+def _same_person(line) -> str:
+    return _(
+        "This row is the same person as line %(line)s: a person can be in the file only once."
+    ) % {"line": line}
+
+
+def _left_before_hired(hired: datetime.date, left: datetime.date) -> str:
+    return _("The leaving date %(left)s is before the hire date %(hired)s.") % {
+        "left": left.strftime("%d.%m.%Y"),
+        "hired": hired.strftime("%d.%m.%Y"),
+    }
 
 
 def _process_batch(
     batch: list[_Row],
     result: ImportResult,
-    writer: "register_writes.BatchWriter",
+    register_import_id: int | None,
     suppression: register_writes.SuppressionCheck,
+    seen: dict[int, int],
     register_was_empty: bool = False,
 ):
     """Match a batch against the register in two queries; write it if committing.
@@ -669,32 +790,19 @@ def _process_batch(
         if leaver is None and email and (candidate := by_email.get(email)):
             if number and candidate["employee_number"] and candidate["employee_number"] != number:
                 result.add_error(
-                    row.line,
-                    [
-                        _(
-                            "The email %(email)s belongs to employee number %(other)s "
-                            "in the register."
-                        )
-                        % {"email": email, "other": candidate["employee_number"]}
-                    ],
-                    row.cells,
+                    row.line, [_email_numbered(email, candidate["employee_number"])], row.cells
                 )
                 continue
             leaver = candidate
         if leaver is not None and email and email != leaver["email"]:
             other = by_email.get(email)
             if other is not None and other["id"] != leaver["id"]:
-                result.add_error(
-                    row.line,
-                    [
-                        _(
-                            "The email %(email)s belongs to another person "
-                            "in the register (%(name)s)."
-                        )
-                        % {"email": email, "name": _name(other)}
-                    ],
-                    row.cells,
-                )
+                result.add_error(row.line, [_email_taken(email, _name(other))], row.cells)
+                continue
+        if leaver is not None:
+            first = seen.setdefault(leaver["id"], row.line)
+            if first != row.line:
+                result.add_error(row.line, [_same_person(first)], row.cells)
                 continue
         is_suppressed = bool(email) and email in suppressed
         if leaver is None:
@@ -717,14 +825,7 @@ def _process_batch(
         hired = values["hired_on"] if "hired_on" in changes else leaver["hired_on"]
         left = values["left_on"] if "left_on" in changes else leaver["left_on"]
         if hired and left and left < hired:
-            result.add_error(
-                row.line,
-                [
-                    _("The leaving date %(left)s is before the hire date %(hired)s.")
-                    % {"left": left.strftime("%d.%m.%Y"), "hired": hired.strftime("%d.%m.%Y")}
-                ],
-                row.cells,
-            )
+            result.add_error(row.line, [_left_before_hired(hired, left)], row.cells)
             continue
         if not (email or leaver["email"]):
             result.without_email += 1
@@ -744,7 +845,8 @@ def _process_batch(
         for name in changes:
             merged[name] = values[name] if name != "status" else str(Leaver.Status.SUPPRESSED)
         to_update.append((row.line, merged, changes))
-    writer.submit(to_create, to_update)
+    if register_import_id is not None:
+        register_writes.write_batch(to_create, to_update, register_import_id)
 
 
 def _name(leaver: dict) -> str:

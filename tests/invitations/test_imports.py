@@ -495,3 +495,91 @@ def test_leaver_history_lists_the_import_that_added_them_last(tmp_path):
         ("created", "a.csv"),
     ]
     assert Leaver.objects.get(employee_number="1002").history()[0].line == 3
+
+
+@pytest.mark.parametrize("batch_size", [None, 1], ids=["one batch", "a batch a row"])
+def test_a_person_matched_by_two_rows_is_an_error_on_the_later_one(tmp_path, batch_size):
+    leaver = LeaverFactory(employee_number="1", email="ola@epost.example", department="IT")
+    rows = [
+        ["", "Ola", "Nordmann", "ola@epost.example", "HR", "", ""],  # by email
+        ["1", "Ola", "Nordmann", "ola.ny@epost.example", "Salg", "", ""],  # by number
+    ]
+    path = write_csv(tmp_path / "r.csv", rows)
+
+    result = run_import(path=path, commit=True, batch_size=batch_size)
+
+    assert counts(result) == (0, 1, 0, 1)
+    assert errors(result) == [
+        (3, "This row is the same person as line 2: a person can be in the file only once.")
+    ]
+    leaver.refresh_from_db()
+    assert (leaver.department, leaver.email) == ("HR", "ola@epost.example")
+
+
+def test_a_change_that_would_leave_before_being_hired_is_an_error(tmp_path):
+    LeaverFactory(
+        employee_number="1", hired_on=datetime.date(2020, 1, 1), left_on=datetime.date(2022, 1, 1)
+    )
+    header = ["Ansattnr", "Fornavn", "Sluttdato"]
+    path = write_csv(tmp_path / "r.csv", [["1", "Ola", "31.12.2019"]], header=header)
+
+    result = run_import(path=path, commit=True)
+
+    assert errors(result) == [
+        (2, "The leaving date 31.12.2019 is before the hire date 01.01.2020.")
+    ]
+    assert Leaver.objects.get().left_on == datetime.date(2022, 1, 1)
+
+
+def test_preview_counts_what_commit_then_does(tmp_path):
+    LeaverFactory(employee_number="1001", email="ase.odegard@epost.example", department="IT")
+    LeaverFactory(employee_number="9", email="bjorn@epost.example")
+    path = write_csv(tmp_path / "r.csv", [*ROWS, ["1003", "Liv", "Dal", "", "", "", ""]])
+
+    preview = run_import(path=path, commit=False)
+    committed = run_import(path=path, commit=True)
+
+    assert counts(preview) == counts(committed) == (1, 1, 0, 1)
+    assert preview.without_email == committed.without_email == 1
+    assert errors(preview) == errors(committed)
+    assert preview.sample == committed.sample
+
+
+def test_an_import_that_added_people_cannot_be_deleted(tmp_path):
+    from django.db.models import ProtectedError
+
+    run_import(path=write_csv(tmp_path / "r.csv", ROWS), commit=True)
+
+    with pytest.raises(ProtectedError):
+        RegisterImport.objects.get().delete()
+
+
+@pytest.mark.postgres
+def test_batch_matching_probes_the_unique_indexes_whatever_the_statistics(tmp_path):
+    """Planned from stale statistics, the lookups once hashed the whole register."""
+    from django.db import connection, transaction
+
+    from invitations import register_merge
+    from invitations.imports import DATA_FIELDS
+
+    LeaverFactory.create_batch(30)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE invitations_leaver")
+    with transaction.atomic():
+        merge = register_merge.BatchMerge(
+            mapped=list(DATA_FIELDS),
+            register_import_id=None,
+            match=True,
+            check_suppression=False,
+            sample_size=25,
+        )
+        merge.close()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + register_merge._match_sql(list(DATA_FIELDS)))
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Index Scan using leaver_employee_number_unique" in plan
+    assert "Index Scan using leaver_email_ci_unique" in plan
+    assert "Index Scan using invitations_leaver_pkey" in plan
+    assert "Seq Scan on invitations_leaver" not in plan
+    assert "Bitmap Heap Scan on invitations_leaver" not in plan
