@@ -32,9 +32,10 @@ from .register_files import FileUnreadable, open_register
 logger = logging.getLogger(__name__)
 
 # Rows matched and written at a time: in Python (elsewhere), or in PostgreSQL, where
-# each batch costs a dozen statements whatever its size.
+# each batch costs a dozen statements whatever its size. Two batches of the file's
+# rows are held: 10k rows is as fast as 20k there, and holds 25 MB less.
 BATCH_SIZE = 5000
-MERGE_BATCH_SIZE = 20_000
+MERGE_BATCH_SIZE = 10_000
 # A preview keeps every error up to this many (with the row's values, for the
 # error download) and a sample of the changes; beyond that it only counts.
 MAX_STORED_ERRORS = 10_000
