@@ -1,8 +1,9 @@
 """Importing the leavers register: map columns, validate, match, preview and commit.
 
 One engine behind the wizard and `manage.py import_leavers`. It streams: rows are
-read, checked and written in batches, so memory holds one batch, the keys already
-seen (to find duplicates) and a bounded report, never the file.
+read, checked and written in batches, so memory holds two batches (one being
+written), the keys already seen (to find duplicates) and a bounded report, never
+the file.
 
 A person matches by employee number, else by email. A suppressed address stays
 suppressed whatever the file says. Commit is one transaction: every valid row

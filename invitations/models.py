@@ -226,9 +226,12 @@ class LeaverChange(models.Model):
         db_index=False,
         verbose_name=_("leaver"),
     )
+    # Like Leaver.created_by_import: Django refuses to delete an import that changed
+    # people, and the database is spared checking each change row against it.
     register_import = models.ForeignKey(
         RegisterImport,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
+        db_constraint=False,
         related_name="changes",
         verbose_name=_("import"),
     )

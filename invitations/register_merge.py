@@ -282,6 +282,12 @@ class BatchMerge:
     def close(self) -> None:
         # Never leave the thread on the connection: the caller may roll back next.
         self.executor.shutdown(wait=True)
+        if self.raw.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
+            # The planner settings were for these statements, not the rest of the
+            # caller's transaction.
+            with psycopg.Cursor(self.raw) as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = DEFAULT")
+                cursor.execute("SET LOCAL jit = DEFAULT")
 
     def _merge(self) -> BatchOutcome:
         outcome = BatchOutcome()

@@ -573,10 +573,10 @@ def test_batch_matching_probes_the_unique_indexes_whatever_the_statistics(tmp_pa
             check_suppression=False,
             sample_size=25,
         )
-        merge.close()
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN " + register_merge._match_sql(list(DATA_FIELDS)))
             plan = "\n".join(row[0] for row in cursor.fetchall())
+        merge.close()
 
     assert "Index Scan using leaver_employee_number_unique" in plan
     assert "Index Scan using leaver_email_ci_unique" in plan
