@@ -607,18 +607,13 @@ def _fresh_rows(rows, check, result, suppression, on_progress, batch_size):
             yield line, values, in_register
 
 
-def _batches(
-    rows, check, result, register_import, suppression, register_was_empty, on_progress, batch_size
-):
-    """Check rows, find duplicates in the file, and match and write a batch at a time.
+def _checked_batches(rows, check, result: ImportResult, batch_size: int):
+    """The file's valid rows as lists of (line, values, cells), batch_size at a time.
 
-    The engine for databases other than PostgreSQL (see _merged_batches there): each
-    batch is matched in Python against the register as the batches before left it.
+    Rows in error, duplicates inside the file among them, go onto the result instead.
     """
     duplicates = _DuplicateFinder()
-    seen: dict[int, int] = {}  # leaver id: the line that matched them
-    register_import_id = register_import.pk if register_import else None
-    batch: list[_Row] = []
+    batch: list[tuple[int, list, list]] = []
     for line, cells in rows:
         if is_blank(cells):
             continue
@@ -628,25 +623,48 @@ def _batches(
         if reasons:
             result.add_error(line, reasons, cells)
             continue
-        batch.append(_Row(line, dict(zip(DATA_FIELDS, values, strict=True)), cells))
+        batch.append((line, values, cells))
         if len(batch) >= batch_size:
-            _process_batch(batch, result, register_import_id, suppression, seen, register_was_empty)
+            yield batch
             batch = []
-            if on_progress:
-                on_progress(result.total_rows)
     if batch:
-        _process_batch(batch, result, register_import_id, suppression, seen, register_was_empty)
+        yield batch
+
+
+def _batches(
+    rows, check, result, register_import, suppression, register_was_empty, on_progress, batch_size
+):
+    """Match and write the checked rows a batch at a time, in Python.
+
+    The engine for databases other than PostgreSQL (see _merged_batches there): each
+    batch is matched against the register as the batches before left it.
+    """
+    seen: dict[int, int] = {}  # leaver id: the line that matched them
+    register_import_id = register_import.pk if register_import else None
+    for batch in _checked_batches(rows, check, result, batch_size):
+        _process_batch(
+            [
+                _Row(line, dict(zip(DATA_FIELDS, values, strict=True)), cells)
+                for line, values, cells in batch
+            ],
+            result,
+            register_import_id,
+            suppression,
+            seen,
+            register_was_empty,
+        )
+        if on_progress:
+            on_progress(result.total_rows)
 
 
 def _merged_batches(
     rows, check, result, register_import, suppression, register_was_empty, on_progress, batch_size
 ):
-    """Check rows and find duplicates in the file here; match and write in PostgreSQL.
+    """Match and write the checked rows in PostgreSQL (register_merge).
 
-    A batch is merged by register_merge in a second thread while this one reads and
-    checks the next; the batch's cells are kept until then, for its rows in error.
+    A batch is merged in a second thread while this one reads and checks the next;
+    the batch's cells are kept until then, for its rows in error.
     """
-    duplicates = _DuplicateFinder()
     merge = register_merge.BatchMerge(
         mapped=[name for name in result.mapping if name in FIELDS],
         register_import_id=register_import.pk if register_import else None,
@@ -656,28 +674,14 @@ def _merged_batches(
         sample_size=SAMPLE_SIZE,
     )
     in_flight: list[tuple[int, list, list]] = []
-    batch: list[tuple[int, list, list]] = []
     try:
-        for line, cells in rows:
-            if is_blank(cells):
-                continue
-            result.total_rows += 1
-            values, reasons = check(cells)
-            reasons = (reasons or []) + duplicates.check(values, line)
-            if reasons:
-                result.add_error(line, reasons, cells)
-                continue
-            batch.append((line, values, cells))
-            if len(batch) >= batch_size:
-                _take_outcome(merge, in_flight, result)
-                merge.submit([(line, values) for line, values, _cells in batch])
-                in_flight, batch = batch, []
-                if on_progress:
-                    on_progress(result.total_rows)
-        _take_outcome(merge, in_flight, result)
-        if batch:
+        for batch in _checked_batches(rows, check, result, batch_size):
+            _take_outcome(merge, in_flight, result)
             merge.submit([(line, values) for line, values, _cells in batch])
-            _take_outcome(merge, batch, result)
+            in_flight = batch
+            if on_progress:
+                on_progress(result.total_rows)
+        _take_outcome(merge, in_flight, result)
     finally:
         merge.close()
 
