@@ -3,18 +3,15 @@
 The database decides seats, not a count in Python. A Yes takes a seat with one
 conditional UPDATE of the gathering's seat counter (`seats_taken < capacity`),
 or, when that finds the gathering full, draws the next waiting-list ticket with
-one UPDATE of its ticket counter (`seats_taken >= capacity`). Each holds the
-gathering row only from that statement to the commit, so a burst of answers
-queues on the row for two statements each, not for a count of every answer.
+one UPDATE of its ticket counter (`seats_taken >= capacity`) and copies the
+ticket into the member's own row. Each holds the gathering row only from that
+UPDATE to the commit, so a burst of answers queues on the row for a statement
+or two each, not for a count of every answer.
 A confirmed attendee leaving (or HR changing the capacity) locks the gathering,
 recounts the seats from the answers, which also heals a counter left high by
 an erased member, and promotes the first on the waiting list.
 Everything else locks just the member's own answer row.
 Lock order everywhere: the answer row, then the gathering row.
-
-The statements of the answer path are written out: it is the path with a
-speed target, and the ORM costs more to build them than the database takes
-to run them.
 """
 
 from dataclasses import dataclass
@@ -22,7 +19,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import F, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,11 +32,6 @@ from .models import Gathering, Rsvp
 TOKEN_SALT = "gatherings.rsvp.answer"  # noqa: S105 - a signing salt, not a secret
 # Long enough for a gathering announced months ahead; the deadline closes answers earlier.
 TOKEN_MAX_AGE = timedelta(days=200)
-
-# The concurrency test's control run turns this off to show the race it
-# prevents: seats are then counted in Python (read, decide, write back) instead
-# of by the conditional UPDATE, and the gathering row is not locked.
-LOCK_FOR_CAPACITY = True
 
 
 class AnswersClosed(Exception):
@@ -81,11 +74,15 @@ def waitlist_place(*, rsvp: Rsvp) -> int | None:
 ANSWERS = (Rsvp.Answer.YES, Rsvp.Answer.NO, Rsvp.Answer.MAYBE)
 
 
+def _answers_open(now) -> Q:
+    """Gathering.answers_open as a condition of the counters' UPDATEs."""
+    return Q(status=Gathering.Status.PUBLISHED, start__gt=now) & (
+        Q(rsvp_deadline__isnull=True) | Q(rsvp_deadline__gte=now)
+    )
+
+
 def _lock_gathering(gathering_id: int) -> Gathering:
-    queryset = Gathering.objects.all()
-    if LOCK_FOR_CAPACITY:
-        queryset = queryset.select_for_update()
-    return queryset.get(pk=gathering_id)
+    return Gathering.objects.select_for_update().get(pk=gathering_id)
 
 
 def _confirmed_count(gathering_id: int) -> int:
@@ -120,102 +117,65 @@ def fill_free_seats(*, gathering: Gathering) -> list[Rsvp]:
     return promoted
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def _lock_answer(rsvp_id: int) -> tuple[str, int | None]:
     """Lock the member's own answer row; its answer and waiting-list ticket before this one."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT answer, waitlist_position FROM {_table(Rsvp)} WHERE id = %s{lock}",  # noqa: S608
-            [rsvp_id],
-        )
-        return cursor.fetchone()
-
-
-def _open_condition(now) -> tuple[str, list]:
-    adapt = connection.ops.adapt_datetimefield_value
     return (
-        "status = %s AND start > %s AND (rsvp_deadline IS NULL OR rsvp_deadline >= %s)",
-        [Gathering.Status.PUBLISHED, adapt(now), adapt(now)],
+        Rsvp.objects.select_for_update()
+        .filter(pk=rsvp_id)
+        .values_list("answer", "waitlist_position")
+        .get()
     )
 
 
-def _take_free_seat(gathering: Gathering, now) -> bool:
+def _take_free_seat(gathering_id: int, now) -> bool:
     """Take a seat if the counter shows one free and answers are open; False if not."""
-    with connection.cursor() as cursor:
-        if not LOCK_FOR_CAPACITY:
-            # The control run of the concurrency test: read the counter, decide
-            # in Python, write it back. This is the race the conditional UPDATE closes.
-            cursor.execute(
-                f"SELECT seats_taken, capacity FROM {_table(Gathering)} WHERE id = %s",  # noqa: S608
-                [gathering.pk],
-            )
-            taken, capacity = cursor.fetchone()
-            if taken >= capacity:
-                return False
-            cursor.execute(
-                f"UPDATE {_table(Gathering)} SET seats_taken = %s WHERE id = %s",  # noqa: S608
-                [taken + 1, gathering.pk],
-            )
-            return True
-        is_open, params = _open_condition(now)
-        cursor.execute(
-            f"UPDATE {_table(Gathering)} SET seats_taken = seats_taken + 1 "  # noqa: S608
-            f"WHERE id = %s AND seats_taken < capacity AND {is_open}",
-            [gathering.pk, *params],
-        )
-        return cursor.rowcount == 1
+    return bool(
+        Gathering.objects.filter(
+            _answers_open(now), pk=gathering_id, seats_taken__lt=F("capacity")
+        ).update(seats_taken=F("seats_taken") + 1)
+    )
 
 
-def _draw_ticket(gathering: Gathering, now) -> int | None:
-    """The next waiting-list ticket if the gathering is full and answers are open; None if not."""
-    is_open, params = _open_condition(now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {_table(Gathering)} SET waitlist_tickets = waitlist_tickets + 1 "  # noqa: S608
-            f"WHERE id = %s AND seats_taken >= capacity AND {is_open} RETURNING waitlist_tickets",
-            [gathering.pk, *params],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+def _draw_ticket(rsvp: Rsvp, now) -> bool:
+    """Put the next waiting-list ticket on the answer row if the gathering is full and
+    answers are open; False if not.
+    """
+    drawn = Gathering.objects.filter(
+        _answers_open(now), pk=rsvp.gathering_id, seats_taken__gte=F("capacity")
+    ).update(waitlist_tickets=F("waitlist_tickets") + 1)
+    if drawn:
+        # The ticket is copied from the counter in the database (no RETURNING
+        # needed): the UPDATE above holds the gathering row until the commit.
+        ticket = Gathering.objects.filter(pk=rsvp.gathering_id).values("waitlist_tickets")
+        Rsvp.objects.filter(pk=rsvp.pk).update(waitlist_position=Subquery(ticket))
+    return bool(drawn)
 
 
-def _seat_or_ticket(gathering: Gathering, now) -> int | None:
-    """A seat (None) or a waiting-list ticket for a new Yes."""
-    if _take_free_seat(gathering, now):
-        return None
-    ticket = _draw_ticket(gathering, now)
-    if ticket is not None:
-        return ticket
+def _seat_or_ticket(rsvp: Rsvp, now) -> bool:
+    """A seat (False) or a waiting-list ticket (True) for a new Yes."""
+    if _take_free_seat(rsvp.gathering_id, now):
+        return False
+    if _draw_ticket(rsvp, now):
+        return True
     # Neither: the answers have closed, or a seat came free between the two
     # statements. Decide under the gathering lock, where nothing moves.
-    locked = _lock_gathering(gathering.pk)
+    locked = _lock_gathering(rsvp.gathering_id)
     if not locked.answers_open(now):
         raise AnswersClosed
-    if _take_free_seat(gathering, now):
-        return None
-    return _draw_ticket(gathering, now)
+    if _take_free_seat(rsvp.gathering_id, now):
+        return False
+    return _draw_ticket(rsvp, now)
 
 
-def _save_answer(rsvp: Rsvp, *, dietary: str | None) -> None:
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {_table(Rsvp)} SET answer = %s, answered_at = %s, "  # noqa: S608
-            "waitlist_position = %s, dietary = COALESCE(%s, dietary) WHERE id = %s",
-            [rsvp.answer, adapt(rsvp.answered_at), rsvp.waitlist_position, dietary, rsvp.pk],
-        )
-
-
-def _save_ticket(rsvp: Rsvp) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {_table(Rsvp)} SET waitlist_position = %s WHERE id = %s",  # noqa: S608
-            [rsvp.waitlist_position, rsvp.pk],
-        )
+def _save_answer(rsvp: Rsvp, *, with_dietary: bool) -> None:
+    fields = {
+        "answer": rsvp.answer,
+        "answered_at": rsvp.answered_at,
+        "waitlist_position": rsvp.waitlist_position,
+    }
+    if with_dietary:
+        fields["dietary"] = rsvp.dietary
+    Rsvp.objects.filter(pk=rsvp.pk).update(**fields)
 
 
 def record_answer(*, rsvp: Rsvp, answer: str, dietary: str = "", now=None) -> Outcome:
@@ -229,6 +189,7 @@ def record_answer(*, rsvp: Rsvp, answer: str, dietary: str = "", now=None) -> Ou
     gathering = rsvp.gathering
     if not gathering.answers_open(now):
         raise AnswersClosed
+    drew_ticket = False
     with transaction.atomic():
         previous_answer, previous_ticket = _lock_answer(rsvp.pk)
         previously_confirmed = previous_answer == Rsvp.Answer.YES and previous_ticket is None
@@ -241,16 +202,17 @@ def record_answer(*, rsvp: Rsvp, answer: str, dietary: str = "", now=None) -> Ou
         if new_yes:
             # The email reads seat or waiting list at send time.
             emails.queue_answer(rsvp=rsvp)
-        _save_answer(rsvp, dietary=rsvp.dietary if gathering.ask_dietary else None)
+        _save_answer(rsvp, with_dietary=gathering.ask_dietary)
         # The seat last: the gathering row is held from that UPDATE to the commit
         # and for nothing else (a ticket adds one UPDATE of the member's own row).
         if new_yes:
-            rsvp.waitlist_position = _seat_or_ticket(gathering, now)
-            if rsvp.waitlist_position is not None:
-                _save_ticket(rsvp)
+            drew_ticket = _seat_or_ticket(rsvp, now)
         elif previously_confirmed and not rsvp.confirmed:
             fill_free_seats(gathering=_lock_gathering(gathering.pk))
 
+    if drew_ticket:
+        # The ticket the database wrote; None if a seat came free and promoted it since.
+        rsvp.refresh_from_db(fields=["waitlist_position"])
     if rsvp.confirmed:
         return Outcome(rsvp=rsvp, result="confirmed")
     if rsvp.waitlisted:

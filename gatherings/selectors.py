@@ -2,10 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 
-from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -216,86 +213,35 @@ def home_section(request, member):
     gatherings = upcoming_for_member(member)
     if not gatherings:
         return None
-    return "gatherings/_home_section.html", {"gatherings": gatherings}
-
-
-# The answer link reads its answer row, gathering, host and member in one
-# written-out statement: it is the one page with a speed target, and building
-# this join through the ORM costs more than running it. The columns are
-# converted as the ORM would (SQLite returns naive datetimes and 0/1 booleans).
-_LINK_FIELDS = {
-    "r": ("id", "gathering_id", "member_id", "answer", "waitlist_position", "dietary"),
-    "g": (
-        "id",
-        "title",
-        "start",
-        "end",
-        "capacity",
-        "rsvp_deadline",
-        "ask_dietary",
-        "address",
-        "room",
-        "directions",
-        "status",
-        "host_id",
-    ),
-    "o": ("id", "name"),
-    "m": ("id", "user_id"),
-    "u": ("id", "email", "first_name", "language"),
-}
-
-
-@cache
-def _link_query() -> tuple[str, dict, dict]:
-    """The statement, the model of each alias, and its fields in the model's order (from_db's)."""
-    models = {"r": Rsvp, "g": Gathering, "o": Organisation, "m": Member, "u": get_user_model()}
-    fields = {
-        alias: [f for f in models[alias]._meta.concrete_fields if f.attname in names]
-        for alias, names in _LINK_FIELDS.items()
-    }
-    quote = connection.ops.quote_name
-    columns = ", ".join(
-        f"{alias}.{quote(field.column)}" for alias, chosen in fields.items() for field in chosen
-    )
-    table = {alias: quote(model._meta.db_table) for alias, model in models.items()}
-    sql = (
-        f"SELECT {columns} FROM {table['r']} r "  # noqa: S608 - names from the models
-        f"JOIN {table['g']} g ON g.id = r.gathering_id "
-        f"JOIN {table['m']} m ON m.id = r.member_id "
-        f"JOIN {table['u']} u ON u.id = m.user_id "
-        f"LEFT JOIN {table['o']} o ON o.id = g.host_id "
-        "WHERE r.gathering_id = %s AND r.member_id = %s"
-    )
-    return sql, models, fields
-
-
-def _instance(model, fields, values):
-    converted = []
-    for model_field, value in zip(fields, values, strict=True):
-        if value is not None:
-            column = model_field.get_col(model._meta.db_table)
-            converters = connection.ops.get_db_converters(column)
-            for convert in converters + model_field.get_db_converters(connection):
-                value = convert(value, column, connection)
-        converted.append(value)
-    attnames = [model_field.attname for model_field in fields]
-    return model.from_db(connection.alias, attnames, converted)
+    return "gatherings/includes/home_section.html", {"gatherings": gatherings}
 
 
 def answer_link_rsvp(*, gathering_id: int, member_id: int) -> Rsvp | None:
-    """The answer row of an answer link with its gathering, host and member's user, or None."""
-    sql, models, fields = _link_query()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [gathering_id, member_id])
-        row = cursor.fetchone()
-    if row is None:
+    """The answer row of an answer link with its gathering, host and member's user, or None.
+
+    One query, with only the columns the answer pages, the answer and its email read.
+    """
+    rsvps = Rsvp.objects.select_related("gathering__host", "member__user").only(
+        "answer",
+        "waitlist_position",
+        "dietary",
+        "gathering__title",
+        "gathering__start",
+        "gathering__end",
+        "gathering__capacity",
+        "gathering__rsvp_deadline",
+        "gathering__ask_dietary",
+        "gathering__address",
+        "gathering__room",
+        "gathering__directions",
+        "gathering__status",
+        "gathering__host__name",
+        "member__user__email",
+        "member__user__first_name",
+        "member__user__language",
+    )
+    # get(), not first(): no ORDER BY, so the planner uses the (gathering, member) index.
+    try:
+        return rsvps.get(gathering_id=gathering_id, member_id=member_id)
+    except Rsvp.DoesNotExist:
         return None
-    parts, start = {}, 0
-    for alias, chosen in fields.items():
-        parts[alias] = _instance(models[alias], chosen, row[start : start + len(chosen)])
-        start += len(chosen)
-    rsvp, gathering, member = parts["r"], parts["g"], parts["m"]
-    gathering.host = parts["o"] if gathering.host_id is not None else None
-    member.user = parts["u"]
-    rsvp.gathering, rsvp.member = gathering, member
-    return rsvp

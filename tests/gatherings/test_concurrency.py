@@ -1,4 +1,8 @@
-"""50 simultaneous Yes answers for the last 10 seats, against a live server on PostgreSQL."""
+"""50 simultaneous Yes answers for the last 10 seats, against a live server on PostgreSQL.
+
+The control run sends the same burst to a server whose seat decision is the
+racy read-decide-write defined here, to show the burst does race.
+"""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -10,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 
 from gatherings import rsvp as rsvp_module
-from gatherings.models import Rsvp
+from gatherings.models import Gathering, Rsvp
 
 from .factories import GatheringFactory, RsvpFactory
 
@@ -72,13 +76,22 @@ def test_burst_of_yes_fills_exactly_the_free_seats(live_server):
     assert seats_taken == SEATS_TAKEN + SEATS_LEFT
 
 
-def test_without_the_lock_the_burst_overbooks(live_server, monkeypatch):
-    # The control run: the same burst with the gathering lock switched off.
-    monkeypatch.setattr(rsvp_module, "LOCK_FOR_CAPACITY", False)
+def racy_take_free_seat(gathering_id: int, now) -> bool:
+    """The seat decision without the conditional UPDATE: read the counter, decide, write back."""
+    taken, capacity = Gathering.objects.values_list("seats_taken", "capacity").get(pk=gathering_id)
+    if taken >= capacity:
+        return False
+    Gathering.objects.filter(pk=gathering_id).update(seats_taken=taken + 1)
+    return True
+
+
+def test_with_a_read_decide_write_seat_the_burst_overbooks(live_server, monkeypatch):
+    # The control run: the same burst, the seat taken by read-decide-write.
+    monkeypatch.setattr(rsvp_module, "_take_free_seat", racy_take_free_seat)
 
     confirmed, _waiting, statuses, _seats_taken = burst_of_yes(live_server)
 
-    print(f"control run without the lock: {confirmed} confirmed for {SEATS_LEFT} seats")
+    print(f"control run with read-decide-write: {confirmed} confirmed for {SEATS_LEFT} seats")
     # Requests read the seat counter before others wrote it back: more Yes
     # answers got a seat than there were seats (lost updates of the counter).
     assert confirmed > SEATS_LEFT, (confirmed, statuses)

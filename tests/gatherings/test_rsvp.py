@@ -11,7 +11,7 @@ from django.utils import timezone
 from gatherings import rsvp as rsvp_module
 from gatherings.models import Rsvp
 
-from ..factories import MemberFactory
+from ..factories import MemberFactory, OrganisationFactory
 from .factories import GatheringFactory, RsvpFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +175,34 @@ def test_answer_link_yes_is_a_few_statements(client, django_assert_num_queries):
 
     assert response.status_code == 200
     assert response.context["outcome"].result == "confirmed"
+
+
+def test_answer_link_page_is_one_query(client, django_assert_num_queries):
+    gathering = GatheringFactory(host=OrganisationFactory(name="Havnelageret AS"), room="Loftet")
+    rsvp = RsvpFactory(gathering=gathering, dietary="Vegan")
+    url = rsvp_url(rsvp, "yes")
+
+    # The answer row with its gathering, host and member's user: nothing loaded later.
+    with django_assert_num_queries(1):
+        response = client.get(url)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Havnelageret AS, Strandkaien 2, Bergen (Loftet)" in page
+    assert response.context["form"].initial == {"answer": "yes", "dietary": "Vegan"}
+
+
+def test_answer_link_yes_on_a_full_gathering_gives_the_waiting_list_place(client):
+    gathering = GatheringFactory(capacity=1)
+    first, second = RsvpFactory(gathering=gathering), RsvpFactory(gathering=gathering)
+    client.post(rsvp_url(first), {"answer": "yes"})
+
+    response = client.post(rsvp_url(second), {"answer": "yes"})
+
+    outcome = response.context["outcome"]
+    assert (outcome.result, outcome.waitlist_place) == ("waitlisted", 1)
+    second.refresh_from_db()
+    assert second.waitlist_position == outcome.rsvp.waitlist_position == 1
 
 
 def test_cancellation_promotes_the_first_waiting_and_emails_them(sent):
