@@ -7,11 +7,11 @@ from allauth.mfa.models import Authenticator
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from alumni_network.mail.models import OutboxEmail
 from gatherings.models import Gathering
 from gatherings.selectors import Counts, answer_counts
-from invitations.campaign_models import Campaign, JoinRequest
+from invitations.campaigns.models import Campaign, JoinRequest
 from invitations.models import Leaver
-from invitations.outbox import OutboxEmail
 from members.models import Member, User
 
 

@@ -61,8 +61,9 @@ INSTALLED_APPS = [
     "anymail",
     "django_htmx",
     "template_partials",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules.apps.AutodiscoverRulesConfig",  # imports each app's rules.py
     "csp",
+    "alumni_network.mail",
     "members",
     "invitations",
     "gatherings",
@@ -146,7 +147,7 @@ LOGIN_REDIRECT_URL = "after_login"
 LOGOUT_REDIRECT_URL = "home"
 
 # django-allauth: https://docs.allauth.org/en/latest/account/configuration.html
-ACCOUNT_ADAPTER = "alumni_network.accounts.AccountAdapter"
+ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -260,9 +261,9 @@ REGISTER_RETENTION_DAYS = env.int("REGISTER_RETENTION_DAYS", default=730)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "alumni_network.record_heartbeat", "schedule": 60.0},
     # Drains what on_commit missed (broker down, worker killed) and hands back stuck rows.
-    "outbox-sweep": {"task": "invitations.sweep_outbox", "schedule": 60.0},
+    "outbox-sweep": {"task": "mail.sweep_outbox", "schedule": 60.0},
     # Weekly at most per member; hourly so a missed run costs an hour, not a week.
-    "member-digests": {"task": "alumni_network.send_due_digests", "schedule": 3600.0},
+    "member-digests": {"task": "members.send_due_digests", "schedule": 3600.0},
     "register-retention": {"task": "invitations.purge_unanswered_leavers", "schedule": 86400.0},
     "abandoned-uploads": {"task": "invitations.forget_abandoned_imports", "schedule": 86400.0},
 }

@@ -4,7 +4,6 @@ import logging
 
 from celery import shared_task
 
-from .digests import send_due_digests_task  # noqa: F401 - registers the digest task
 from .health import record_worker_heartbeat
 
 logger = logging.getLogger(__name__)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
     path("hr/", include(hr_patterns)),
+    path("", include("alumni_network.mail.urls")),
     path("", include("invitations.urls")),
     path("", include("gatherings.urls")),
 ]

@@ -7,7 +7,8 @@ an email always shows the gathering as it is when it leaves.
 from django.conf import settings
 from django.urls import reverse
 
-from invitations.sending import EmailContent, EmailKind, queue_email, register_email_kind
+from alumni_network.mail.kinds import EmailContent, EmailKind, register_email_kind
+from alumni_network.mail.queueing import queue_email
 
 from . import calendars
 from .models import Gathering, Rsvp

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
-from invitations.outbox import OutboxEmail
-from invitations.sending import EmailContent, EmailKind, queue_email, register_email_kind
+from alumni_network.mail.kinds import EmailContent, EmailKind, register_email_kind
+from alumni_network.mail.models import OutboxEmail
+from alumni_network.mail.queueing import queue_email
 from members.models import Member, Organisation
 
 HOST_REQUEST = "gathering_host_request"

@@ -4,7 +4,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from invitations.campaigns import PLACEHOLDERS, register_placeholder
+from invitations.campaigns.placeholders import PLACEHOLDERS, register_placeholder
 
 from .models import Gathering
 

@@ -7,16 +7,18 @@ class InvitationsConfig(AppConfig):
     verbose_name = _("Invitations")
 
     def ready(self):
+        from alumni_network.mail.signals import address_suppressed
         from members import signals
 
-        from . import emails, receivers, tracking  # noqa: F401 - tracking connects the ESP webhook receiver
-
-        emails.register_kinds()
-
-        from . import campaign_emails
+        from . import receivers
+        from .campaigns import emails as campaign_emails
+        from .joining import emails as joining_emails
 
         campaign_emails.register_kinds()
-
+        joining_emails.register_kinds()
+        address_suppressed.connect(
+            receivers.mark_suppressed_leavers, dispatch_uid="invitations.mark_suppressed_leavers"
+        )
         signals.member_erased.connect(
             receivers.suppress_erased_email, dispatch_uid="invitations.suppress_erased_email"
         )

@@ -2,37 +2,37 @@
 
 from django.urls import path
 
-from . import campaign_views, retention_views, segment_views, views
+from .campaigns import hr_views as campaigns
+from .joining import hr_views as joining
+from .register import hr_views as register
 
 app_name = "hr_invitations"
 urlpatterns = [
-    path("register/", views.register, name="register"),
-    path("register/<int:pk>/", views.leaver_detail, name="leaver_detail"),
-    path("register/<int:pk>/erase/", retention_views.leaver_erase, name="leaver_erase"),
-    path("register/retention/", retention_views.retention, name="retention"),
-    path("register/segments/", views.segments, name="segments"),
-    path("register/segments/new/", views.segment_create, name="segment_create"),
-    path("register/segments/<int:pk>/", segment_views.segment_edit, name="segment_edit"),
-    path("register/segments/<int:pk>/delete/", segment_views.segment_delete, name="segment_delete"),
-    path("register/import/", views.import_start, name="import_start"),
-    path("register/import/<int:pk>/", views.import_detail, name="import_detail"),
-    path("register/import/<int:pk>/progress/", views.import_progress, name="import_progress"),
-    path("register/import/<int:pk>/errors.csv", views.import_errors, name="import_errors"),
-    path("campaigns/", campaign_views.campaign_list, name="campaigns"),
-    path("campaigns/new/", campaign_views.campaign_create, name="campaign_create"),
-    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign_detail"),
-    path("campaigns/<int:pk>/edit/", campaign_views.campaign_edit, name="campaign_edit"),
-    path("campaigns/<int:pk>/preview/", campaign_views.campaign_preview, name="campaign_preview"),
-    path("campaigns/<int:pk>/test/", campaign_views.campaign_test, name="campaign_test"),
-    path("campaigns/<int:pk>/control/", campaign_views.campaign_control, name="campaign_control"),
-    path(
-        "campaigns/<int:pk>/progress/", campaign_views.campaign_progress, name="campaign_progress"
-    ),
-    path("outbox/", campaign_views.outbox, name="outbox"),
-    path("join-requests/", campaign_views.join_requests, name="join_requests"),
+    path("register/", register.register, name="register"),
+    path("register/<int:pk>/", register.leaver_detail, name="leaver_detail"),
+    path("register/<int:pk>/erase/", register.leaver_erase, name="leaver_erase"),
+    path("register/retention/", register.retention, name="retention"),
+    path("register/segments/", register.segments, name="segments"),
+    path("register/segments/new/", register.segment_create, name="segment_create"),
+    path("register/segments/<int:pk>/", register.segment_edit, name="segment_edit"),
+    path("register/segments/<int:pk>/delete/", register.segment_delete, name="segment_delete"),
+    path("register/import/", register.import_start, name="import_start"),
+    path("register/import/<int:pk>/", register.import_detail, name="import_detail"),
+    path("register/import/<int:pk>/progress/", register.import_progress, name="import_progress"),
+    path("register/import/<int:pk>/errors.csv", register.import_errors, name="import_errors"),
+    path("campaigns/", campaigns.campaign_list, name="campaigns"),
+    path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/preview/", campaigns.campaign_preview, name="campaign_preview"),
+    path("campaigns/<int:pk>/test/", campaigns.campaign_test, name="campaign_test"),
+    path("campaigns/<int:pk>/control/", campaigns.campaign_control, name="campaign_control"),
+    path("campaigns/<int:pk>/progress/", campaigns.campaign_progress, name="campaign_progress"),
+    path("outbox/", campaigns.outbox, name="outbox"),
+    path("join-requests/", joining.join_requests, name="join_requests"),
     path(
         "join-requests/<int:pk>/decide/",
-        campaign_views.join_request_decide,
+        joining.join_request_decide,
         name="join_request_decide",
     ),
 ]

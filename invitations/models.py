@@ -1,10 +1,8 @@
-"""The leavers register, its imports, segments of it, and the suppression list.
+"""The leavers register, its imports and segments of it.
 
 There is deliberately no field for why someone left: the register never stores it,
 even when an HR export carries it.
 """
-
-import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -13,14 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def normalise_email(email: str | None) -> str:
-    """The one form an address is stored and compared in: trimmed and lower-case."""
-    return (email or "").strip().lower()
-
-
-def email_hash(email: str) -> str:
-    return hashlib.sha256(normalise_email(email).encode()).hexdigest()
+from alumni_network.mail.models import normalise_email
 
 
 class LeaverQuerySet(models.QuerySet):
@@ -64,14 +55,11 @@ class Leaver(models.Model):
     # The import that added the person, and the file's line: the first link of the
     # leaver's history. Kept on the row (later imports that change the person add a
     # LeaverChange) so a first import of a million people writes one row per person,
-    # not two. Django refuses to delete an import that added people (PROTECT; only
-    # abandoned uploads are ever deleted), but the database keeps no foreign key: it
-    # would check every added row once more at commit, a sixth of a large import's
-    # time, to guard a row that nothing deletes.
+    # not two. No index: nothing looks leavers up by import but the rare delete of
+    # an abandoned upload, which added nobody.
     created_by_import = models.ForeignKey(
         "RegisterImport",
         on_delete=models.PROTECT,
-        db_constraint=False,
         null=True,
         blank=True,
         db_index=False,
@@ -162,6 +150,7 @@ class RegisterImport(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for column mapping")
+        PREVIEWING = "previewing", _("Checking the rows")
         PREVIEWED = "previewed", _("Previewed")
         COMMITTING = "committing", _("Importing")
         COMMITTED = "committed", _("Imported")
@@ -226,12 +215,9 @@ class LeaverChange(models.Model):
         db_index=False,
         verbose_name=_("leaver"),
     )
-    # Like Leaver.created_by_import: Django refuses to delete an import that changed
-    # people, and the database is spared checking each change row against it.
     register_import = models.ForeignKey(
         RegisterImport,
         on_delete=models.PROTECT,
-        db_constraint=False,
         related_name="changes",
         verbose_name=_("import"),
     )
@@ -298,26 +284,4 @@ class Segment(models.Model):
         return self.name
 
 
-class Suppression(models.Model):
-    """An address that must never be contacted again, kept only as a hash."""
-
-    class Reason(models.TextChoices):
-        OPTED_OUT = "opted_out", _("Opted out")
-        BOUNCED = "bounced", _("Bounced")
-        COMPLAINED = "complained", _("Complained")
-        ERASED = "erased", _("Erased")
-
-    email_hash = models.CharField(_("email hash"), max_length=64, unique=True)
-    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("suppression")
-        verbose_name_plural = _("suppressions")
-
-    def __str__(self):
-        return f"{self.get_reason_display()} {self.email_hash[:12]}…"
-
-
-from .campaign_models import Campaign, Invitation, JoinRequest  # noqa: E402,F401 - campaigns and joining
-from .outbox import OutboxEmail, ProcessedWebhookEvent  # noqa: E402,F401 - models of the outbox
+from invitations.campaigns.models import Campaign, Invitation, JoinRequest  # noqa: E402,F401 - campaigns and joining

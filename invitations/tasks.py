@@ -1,47 +1,9 @@
-"""Background work of the register: committing an import."""
+"""The invitations app's Celery tasks, where Celery's autodiscovery looks for them."""
 
-import logging
-
-from celery import shared_task
-
-from .imports import commit_import
-from .models import RegisterImport
-
-logger = logging.getLogger(__name__)
-
-
-@shared_task(name="invitations.commit_register_import")
-def commit_register_import(*, register_import_id: int) -> None:
-    register_import = RegisterImport.objects.filter(
-        pk=register_import_id, status=RegisterImport.Status.COMMITTING
-    ).first()
-    if register_import is None:
-        logger.info(
-            "Register import %s is gone or not committing; nothing to do", register_import_id
-        )
-        return
-    commit_import(register_import=register_import)
-
-
-from .campaigns import run_campaigns, start_campaign_task  # noqa: E402,F401 - registers the campaign tasks
-from .sending import drain_outbox, sweep_outbox  # noqa: E402,F401 - registers the outbox tasks
-
-
-@shared_task(name="invitations.purge_unanswered_leavers")
-def purge_unanswered_leavers() -> int:
-    """Daily: delete leavers whose retention period ran out without an answer."""
-    from .retention import purge_unanswered
-
-    purged = purge_unanswered()
-    logger.info("Purged %s unanswered leavers past their retention period", purged)
-    return purged
-
-
-@shared_task(name="invitations.forget_abandoned_imports")
-def forget_abandoned_imports_task() -> int:
-    """Daily: delete uploaded register files that were never imported."""
-    from .retention import forget_abandoned_imports
-
-    forgotten = forget_abandoned_imports()
-    logger.info("Deleted %s abandoned register uploads", forgotten)
-    return forgotten
+from invitations.campaigns.tasks import run_campaigns, start_campaign_task  # noqa: F401
+from invitations.register.tasks import (  # noqa: F401
+    commit_register_import,
+    forget_abandoned_imports_task,
+    preview_register_import,
+    purge_unanswered_leavers,
+)

@@ -1,10 +1,21 @@
-"""How allauth fits the network: closed signup and a landing page per role."""
+"""How allauth fits the network: closed signup, a landing page per role, mail through the outbox."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+
+from alumni_network.mail.kinds import EmailContent
+from alumni_network.mail.queueing import queue_email
 
 from .access import is_staff_user
 from .signup import signup_is_permitted
+
+
+def build_account_email(email) -> EmailContent:
+    return EmailContent(
+        context={key: email.data.get(key, "") for key in ("subject", "text", "html")}
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -15,3 +26,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if is_staff_user(request.user):
             return reverse("hr_dashboard")
         return reverse("members:home")
+
+    def send_mail(self, template_prefix, email, context):
+        """Render allauth's message now, in the reader's language; send it from the outbox.
+
+        Its plain text goes into the network's own HTML layout.
+        """
+        message = self.render_mail(template_prefix, email, context)
+        queue_email(
+            kind="account",
+            to=email,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            data={"subject": message.subject, "text": message.body},
+        )

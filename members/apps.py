@@ -7,4 +7,6 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the directory's index receivers
+        from . import digests, emails, receivers  # noqa: F401 - digests and receivers connect receivers
+
+        emails.register_kinds()

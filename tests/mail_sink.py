@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
 # aiosmtpd logs every SMTP command at INFO; thousands of them drown a failure.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -61,3 +62,17 @@ class SmtpSink:
 
     def email_url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
+
+
+class SentCountingSmtpBackend(SmtpBackend):
+    """Django's SMTP backend that notes, before each send, how many outbox rows show sent."""
+
+    sent_rows_seen: list[int] = []
+
+    def send_messages(self, email_messages):
+        from alumni_network.mail.models import OutboxEmail
+
+        type(self).sent_rows_seen.append(
+            OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).count()
+        )
+        return super().send_messages(email_messages)

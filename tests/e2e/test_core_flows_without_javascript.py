@@ -4,13 +4,13 @@ and log in with the keyboard alone, seeing where the focus is."""
 import pytest
 from django.utils.crypto import get_random_string
 
+from alumni_network.mail.models import OutboxEmail
+from alumni_network.mail.rendering import unsubscribe_url
+from alumni_network.mail.suppression import is_suppressed
 from gatherings.rsvp import answer_url
-from invitations.campaign_models import Invitation
-from invitations.joining import join_url
+from invitations.campaigns.models import Invitation
+from invitations.joining.links import join_url
 from invitations.models import Leaver
-from invitations.outbox import OutboxEmail
-from invitations.sending import unsubscribe_url
-from invitations.suppression import is_suppressed
 from members.models import Member
 from tests.factories import TEST_PASSWORD, MemberFactory
 from tests.gatherings.factories import GatheringFactory, RsvpFactory

@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from invitations.sending import drain
+from alumni_network.mail.sending import drain
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from invitations.sending import drain
+from alumni_network.mail.sending import drain
 
 from ..factories import MemberFactory, OrganisationFactory
 

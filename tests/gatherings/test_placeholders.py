@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from invitations.campaigns import fill_placeholders
+from invitations.campaigns.placeholders import fill_placeholders
 
 from ..factories import OrganisationFactory
 from .factories import GatheringFactory

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import factory
 
-from invitations.imports import guess_mapping
 from invitations.models import Leaver, RegisterImport, Segment
+from invitations.register.mapping import guess_mapping
 
 
 class LeaverFactory(factory.django.DjangoModelFactory):

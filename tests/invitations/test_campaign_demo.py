@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from invitations.campaigns import campaign_funnels
+from alumni_network.mail.models import OutboxEmail
+from invitations.campaigns.funnel import campaign_funnels
 from invitations.models import Campaign, Invitation, JoinRequest
-from invitations.outbox import OutboxEmail
 
 
 @pytest.mark.slow

@@ -5,10 +5,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from invitations.campaigns import create_campaign, schedule_campaign, start_campaign
+from alumni_network.mail.models import OutboxEmail
+from alumni_network.mail.queueing import queue_email
+from alumni_network.mail.sending import drain
+from invitations.campaigns.lifecycle import create_campaign, schedule_campaign, start_campaign
 from invitations.models import Campaign, Invitation, JoinRequest, Leaver
-from invitations.outbox import OutboxEmail
-from invitations.sending import drain, queue_email
 
 from .factories import LeaverFactory, SegmentFactory
 

@@ -6,8 +6,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from invitations.demo import DEMO_FILE_NAME
-from invitations.models import Leaver, LeaverChange, RegisterImport, Segment, Suppression
+from alumni_network.mail.models import Suppression
+from invitations.models import Leaver, LeaverChange, RegisterImport, Segment
+from invitations.register.demo import DEMO_FILE_NAME
 from members.models import Member
 
 

@@ -4,13 +4,17 @@ import datetime
 import zipfile
 
 import pytest
+from django.core.cache import cache
+from django.core.files import File
 
-from invitations.imports import guess_mapping, normalise_header, run_import
+from alumni_network.mail.suppression import is_suppressed, suppress_email
 from invitations.models import Leaver, LeaverChange, RegisterImport
-from invitations.register_files import FileUnreadable
-from invitations.suppression import is_suppressed, suppress_email
+from invitations.register.engine import run_import
+from invitations.register.files import FileUnreadable
+from invitations.register.imports import preview_import, progress_key, request_preview
+from invitations.register.mapping import guess_mapping, normalise_header
 
-from .factories import HEADER, LeaverFactory, write_csv, write_xlsx
+from .factories import HEADER, LeaverFactory, RegisterImportFactory, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -559,8 +563,8 @@ def test_batch_matching_probes_the_unique_indexes_whatever_the_statistics(tmp_pa
     """Planned from stale statistics, the lookups once hashed the whole register."""
     from django.db import connection, transaction
 
-    from invitations import register_merge
-    from invitations.imports import DATA_FIELDS
+    from invitations.register import merge_sql as register_merge
+    from invitations.register.rows import DATA_FIELDS
 
     LeaverFactory.create_batch(30)
     with connection.cursor() as cursor:
@@ -583,3 +587,43 @@ def test_batch_matching_probes_the_unique_indexes_whatever_the_statistics(tmp_pa
     assert "Index Scan using invitations_leaver_pkey" in plan
     assert "Seq Scan on invitations_leaver" not in plan
     assert "Bitmap Heap Scan on invitations_leaver" not in plan
+
+
+# The wizard's preview, queued for a worker ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "status", [RegisterImport.Status.PREVIEWING, RegisterImport.Status.COMMITTING]
+)
+def test_request_preview_claims_an_import_once(django_capture_on_commit_callbacks, status):
+    register_import = RegisterImportFactory(status=RegisterImport.Status.PENDING)
+    mapping = guess_mapping(HEADER)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = request_preview(register_import_id=register_import.pk, mapping=mapping)
+        RegisterImport.objects.filter(pk=register_import.pk).update(status=status)
+        again = request_preview(register_import_id=register_import.pk, mapping=mapping)
+
+    assert (first, again, len(callbacks)) == (True, False, 1)
+    register_import.refresh_from_db()
+    assert register_import.status == status
+
+
+def test_preview_reports_rows_checked_and_forgets_them_when_done(tmp_path):
+    path = write_csv(tmp_path / "r.csv", ROWS, header=HEADER)
+    register_import = RegisterImportFactory(status=RegisterImport.Status.PREVIEWING)
+    with path.open("rb") as file:
+        register_import.file.save("r.csv", File(file), save=True)
+    seen = []
+
+    preview_import(
+        register_import=register_import,
+        on_progress=lambda rows: seen.append(cache.get(progress_key(register_import.pk))),
+    )
+
+    register_import.refresh_from_db()
+    assert register_import.status == RegisterImport.Status.PREVIEWED
+    assert (register_import.total_rows, register_import.created_count) == (2, 2)
+    assert seen and seen[-1] == 2
+    assert cache.get(progress_key(register_import.pk)) is None
+    assert register_import.file  # kept for the commit

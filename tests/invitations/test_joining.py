@@ -8,10 +8,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from invitations.campaigns import create_campaign, schedule_campaign, start_campaign
-from invitations.joining import join_token
-from invitations.models import Invitation, JoinRequest, Leaver, Suppression
-from invitations.sending import drain
+from alumni_network.mail.models import Suppression
+from alumni_network.mail.sending import drain
+from invitations.campaigns.lifecycle import create_campaign, schedule_campaign, start_campaign
+from invitations.joining.links import join_token
+from invitations.models import Invitation, JoinRequest, Leaver
 from members.models import GuidelinesAcceptance, User
 from tests.factories import TEST_PASSWORD, GuidelinesVersionFactory, StaffFactory
 
@@ -202,7 +203,7 @@ def test_ask_to_join_form_shows_errors(client):
 
 
 def test_approved_request_joins_with_the_emailed_link(client):
-    from invitations.joining import approve_join_request, request_to_join
+    from invitations.joining.requests import approve_join_request, request_to_join
 
     GuidelinesVersionFactory()
     join_request = request_to_join(

@@ -2,8 +2,9 @@
 
 import pytest
 
-from invitations.models import Leaver, Suppression
-from invitations.suppression import is_suppressed
+from alumni_network.mail.models import Suppression
+from alumni_network.mail.suppression import is_suppressed
+from invitations.models import Leaver
 from members.owndata import erase_member, export_member_data
 from tests.factories import MemberFactory
 

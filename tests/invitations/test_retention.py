@@ -6,10 +6,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from alumni_network.mail.models import OutboxEmail
+from alumni_network.mail.suppression import is_suppressed
 from invitations.models import Leaver
-from invitations.outbox import OutboxEmail
-from invitations.retention import due_for_purge, erase_leaver, purge_unanswered, purged_soon
-from invitations.suppression import is_suppressed
+from invitations.register.retention import (
+    due_for_purge,
+    erase_leaver,
+    purge_unanswered,
+    purged_soon,
+)
 from members.models import AuditLog
 from tests.factories import MemberFactory, StaffFactory
 
@@ -46,7 +51,7 @@ def test_people_who_answered_or_joined_are_kept(settings):
 
 
 def test_a_recent_invitation_restarts_the_clock(settings):
-    from invitations.campaign_models import Invitation
+    from invitations.campaigns.models import Invitation
 
     settings.REGISTER_RETENTION_DAYS = 365
     leaver = aged(400, status=Leaver.Status.INVITED)
@@ -100,7 +105,7 @@ def test_a_member_cannot_be_erased_from_the_register(staff_client):
 
 
 def test_reimport_after_erasure_brings_the_person_back_suppressed(tmp_path):
-    from invitations.imports import run_import
+    from invitations.register.engine import run_import
 
     from .factories import write_csv
 

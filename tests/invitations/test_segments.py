@@ -7,9 +7,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from invitations.campaigns import create_campaign
+from invitations.campaigns.lifecycle import create_campaign
 from invitations.models import RegisterImport, Segment
-from invitations.retention import forget_abandoned_imports
+from invitations.register.retention import forget_abandoned_imports
 
 from .factories import LeaverFactory, RegisterImportFactory, SegmentFactory
 
@@ -65,4 +65,33 @@ def test_uploads_never_imported_are_deleted_with_their_file(settings, tmp_path):
     assert forget_abandoned_imports() == 1
 
     assert set(RegisterImport.objects.values_list("pk", flat=True)) == {fresh.pk, committed.pk}
+    assert not (tmp_path / path).exists()
+
+
+def test_a_preview_whose_task_was_lost_is_forgotten_like_any_abandoned_upload(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    stuck = RegisterImportFactory(
+        status=RegisterImport.Status.PREVIEWING, created_at=timezone.now() - timedelta(days=3)
+    )
+    stuck.file.save("register.csv", ContentFile(b"Fornavn;Etternavn\nKari;Nordmann\n"))
+
+    assert forget_abandoned_imports() == 1
+
+    assert not RegisterImport.objects.filter(pk=stuck.pk).exists()
+
+
+def test_a_failed_import_keeps_its_record_but_not_the_file(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    failed = RegisterImportFactory(
+        status=RegisterImport.Status.FAILED,
+        failure="Stopped",
+        created_at=timezone.now() - timedelta(days=3),
+    )
+    failed.file.save("register.csv", ContentFile(b"Fornavn;Etternavn\nKari;Nordmann\n"))
+    path = failed.file.path
+
+    assert forget_abandoned_imports() == 1
+
+    failed.refresh_from_db()
+    assert (failed.status, failed.failure, failed.file.name) == ("failed", "Stopped", "")
     assert not (tmp_path / path).exists()

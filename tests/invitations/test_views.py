@@ -4,11 +4,15 @@ import csv
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from invitations.imports import guess_mapping
 from invitations.models import ColumnMapping, Leaver, RegisterImport, Segment
+from invitations.register import imports
+from invitations.register.imports import progress_key
+from invitations.register.mapping import guess_mapping
+from invitations.tasks import preview_register_import
 
 from .factories import HEADER, LeaverFactory, RegisterImportFactory, write_csv
 
@@ -76,7 +80,7 @@ def test_register_paginates_fifty_a_page(staff_client):
 
 
 def test_leaver_detail_shows_history(staff_client, tmp_path):
-    from invitations.imports import run_import
+    from invitations.register.engine import run_import
 
     run_import(
         path=write_csv(tmp_path / "a.csv", [["7", "Kari", "Berg", "", "Drift", "", ""]]),
@@ -123,7 +127,7 @@ def test_segment_from_ticked_leavers(staff_client, staff_user):
 
 
 def test_segment_from_filter_keeps_the_filter_only(staff_client):
-    from invitations.register import segment_leavers
+    from invitations.register.filters import segment_leavers
 
     it = LeaverFactory(department="IT")
     LeaverFactory(department="Salg")
@@ -167,6 +171,7 @@ ROWS = [
     ["1002", "Per", "Ås", "", "IT", "", ""],
     ["1003", "Liv", "Dal", "ikke-epost", "IT", "", ""],
 ]
+MAPPING = {f"column_{i}": name for i, name in enumerate(guess_mapping(HEADER))}
 
 
 def test_wizard_uploads_maps_previews_and_commits(staff_client, django_capture_on_commit_callbacks):
@@ -176,8 +181,9 @@ def test_wizard_uploads_maps_previews_and_commits(staff_client, django_capture_o
     assert response.url == detail
     assert staff_client.get(detail).context["form"]["column_0"].initial == "employee_number"
 
-    mapping = {f"column_{i}": name for i, name in enumerate(guess_mapping(HEADER))}
-    staff_client.post(detail, {"action": "map", **mapping})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(detail, {"action": "map", **MAPPING})
+    assert response.url == detail
     preview = staff_client.get(detail)
     assert preview.context["import"].status == RegisterImport.Status.PREVIEWED
     assert [(e["line"], e["reason"]) for e in preview.context["errors"]] == [
@@ -202,8 +208,8 @@ def test_wizard_commit_that_crashes_is_recorded_and_changes_nothing(
     upload(staff_client, "register.csv", csv_bytes(ROWS))
     register_import = RegisterImport.objects.get()
     detail = reverse("hr_invitations:import_detail", args=[register_import.pk])
-    mapping = {f"column_{i}": name for i, name in enumerate(guess_mapping(HEADER))}
-    staff_client.post(detail, {"action": "map", **mapping})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(detail, {"action": "map", **MAPPING})
     register_import.refresh_from_db()
     register_import.file.storage.delete(register_import.file.name)  # the disk lost it
 
@@ -215,6 +221,131 @@ def test_wizard_commit_that_crashes_is_recorded_and_changes_nothing(
     assert register_import.status == RegisterImport.Status.FAILED
     assert register_import.failure == "The file is no longer there. Upload it again."
     assert Leaver.objects.count() == 0
+
+
+def test_wizard_mapping_post_only_queues_the_check(
+    staff_client, django_capture_on_commit_callbacks
+):
+    upload(staff_client, "register.csv", csv_bytes(ROWS))
+    register_import = RegisterImport.objects.get()
+    detail = reverse("hr_invitations:import_detail", args=[register_import.pk])
+    mapping = {**MAPPING, "column_4": ""}  # Avdeling is not imported
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = staff_client.post(detail, {"action": "map", **mapping})
+
+    assert response.url == detail
+    assert len(callbacks) == 1  # the check, queued for a worker
+    register_import.refresh_from_db()
+    assert register_import.status == RegisterImport.Status.PREVIEWING
+    assert register_import.mapping[4] == ""  # saved at once
+    assert (register_import.total_rows, register_import.error_count) == (0, 0)
+    assert "errors" not in register_import.report  # no row was read yet
+    page = staff_client.get(detail)
+    assert page.templates[0].name == "invitations/hr/import_result.html"
+    assert "Checking the rows…" in page.content.decode()
+
+    callbacks[0]()
+
+    register_import.refresh_from_db()
+    assert register_import.status == RegisterImport.Status.PREVIEWED
+    assert (register_import.total_rows, register_import.error_count) == (3, 1)
+    assert staff_client.get(detail).context["errors"][0]["line"] == 4
+
+
+def test_wizard_second_mapping_post_while_checking_queues_nothing(
+    staff_client, django_capture_on_commit_callbacks
+):
+    upload(staff_client, "register.csv", csv_bytes(ROWS))
+    register_import = RegisterImport.objects.get()
+    detail = reverse("hr_invitations:import_detail", args=[register_import.pk])
+    with django_capture_on_commit_callbacks() as first:
+        staff_client.post(detail, {"action": "map", **MAPPING})
+
+    with django_capture_on_commit_callbacks() as second:
+        response = staff_client.post(detail, {"action": "map", **MAPPING, "column_4": ""})
+
+    assert (len(first), len(second)) == (1, 0)
+    assert response.url == detail
+    register_import.refresh_from_db()
+    assert register_import.status == RegisterImport.Status.PREVIEWING
+    assert register_import.mapping == guess_mapping(HEADER)  # the first choice stands
+
+
+def test_wizard_remapping_a_preview_checks_the_rows_again(
+    staff_client, django_capture_on_commit_callbacks
+):
+    upload(staff_client, "register.csv", csv_bytes(ROWS))
+    register_import = RegisterImport.objects.get()
+    detail = reverse("hr_invitations:import_detail", args=[register_import.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(detail, {"action": "map", **MAPPING})
+    assert staff_client.get(detail, {"step": "map"}).context["form"] is not None
+
+    without_email = {**MAPPING, "column_3": ""}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        staff_client.post(detail, {"action": "map", **without_email})
+
+    assert len(callbacks) == 1
+    register_import.refresh_from_db()
+    assert register_import.status == RegisterImport.Status.PREVIEWED
+    assert register_import.mapping[3] == ""
+    assert (register_import.error_count, register_import.without_email_count) == (0, 3)
+
+
+def test_wizard_check_of_a_file_gone_from_disk_fails_cleanly(
+    staff_client, django_capture_on_commit_callbacks
+):
+    upload(staff_client, "register.csv", csv_bytes(ROWS))
+    register_import = RegisterImport.objects.get()
+    register_import.file.storage.delete(register_import.file.name)  # the disk lost it
+    detail = reverse("hr_invitations:import_detail", args=[register_import.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(detail, {"action": "map", **MAPPING})
+
+    register_import.refresh_from_db()
+    assert register_import.status == RegisterImport.Status.FAILED
+    assert register_import.failure == "The file is no longer there. Upload it again."
+    assert register_import.finished_at is not None
+    assert "The file is no longer there." in staff_client.get(detail).content.decode()
+    assert Leaver.objects.count() == 0
+
+
+def test_wizard_check_that_crashes_is_recorded_and_logged(
+    staff_client, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def crash(**kwargs):
+        raise RuntimeError("disk on fire")
+
+    upload(staff_client, "register.csv", csv_bytes(ROWS))
+    register_import = RegisterImport.objects.get()
+    detail = reverse("hr_invitations:import_detail", args=[register_import.pk])
+    monkeypatch.setattr(imports, "run_import", crash)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(detail, {"action": "map", **MAPPING})
+
+    register_import.refresh_from_db()
+    assert register_import.status == RegisterImport.Status.FAILED
+    assert register_import.failure == (
+        "The check stopped on an unexpected error; nothing was saved."
+    )
+    [record] = [r for r in caplog.records if r.name == "invitations.register.imports"]
+    assert record.exc_info[1].args == ("disk on fire",)
+
+
+def test_preview_task_leaves_an_import_that_is_not_checking_alone():
+    register_import = RegisterImportFactory(status=RegisterImport.Status.PREVIEWED, total_rows=7)
+
+    preview_register_import.delay(register_import_id=register_import.pk)
+    preview_register_import.delay(register_import_id=register_import.pk + 1)
+
+    register_import.refresh_from_db()
+    assert (register_import.status, register_import.total_rows) == (
+        RegisterImport.Status.PREVIEWED,
+        7,
+    )
 
 
 def test_wizard_commit_twice_runs_once(staff_client, django_capture_on_commit_callbacks):
@@ -325,8 +456,16 @@ def test_error_download_is_formula_safe_csv(staff_client):
     ]
 
 
-def test_progress_asks_htmx_to_reload_when_done(staff_client):
-    register_import = RegisterImportFactory(status=RegisterImport.Status.COMMITTED)
+@pytest.mark.parametrize(
+    "status",
+    [
+        RegisterImport.Status.PREVIEWED,
+        RegisterImport.Status.COMMITTED,
+        RegisterImport.Status.FAILED,
+    ],
+)
+def test_progress_asks_htmx_to_reload_when_done(staff_client, status):
+    register_import = RegisterImportFactory(status=status)
 
     response = staff_client.get(
         reverse("hr_invitations:import_progress", args=[register_import.pk]),
@@ -349,3 +488,39 @@ def test_progress_renders_the_bar_while_committing(staff_client):
     html = response.content.decode()
     assert '<progress id="import-progress-bar" max="10" value="4">' in html
     assert "<html" not in html
+
+
+def test_progress_counts_the_rows_checked_while_previewing(staff_client):
+    register_import = RegisterImportFactory(status=RegisterImport.Status.PREVIEWING)
+    cache.set(progress_key(register_import.pk), 40)
+
+    response = staff_client.get(
+        reverse("hr_invitations:import_progress", args=[register_import.pk]),
+        headers={"HX-Request": "true"},
+    )
+    cache.delete(progress_key(register_import.pk))
+
+    html = response.content.decode()
+    # How many rows the file holds is unknown until the check ends: no value, no max.
+    assert '<progress id="import-progress-bar">40</progress>' in html
+    assert "40 rows checked" in html
+    assert "<html" not in html
+
+
+def test_page_while_previewing_shows_the_progress_and_refreshes_without_javascript(
+    staff_client,
+):
+    register_import = RegisterImportFactory(status=RegisterImport.Status.PREVIEWING)
+
+    response = staff_client.get(reverse("hr_invitations:import_detail", args=[register_import.pk]))
+
+    html = response.content.decode()
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in html
+    assert (
+        'data-hx-get="{}"'.format(
+            reverse("hr_invitations:import_progress", args=[register_import.pk])
+        )
+        in html
+    )
+    assert "0 rows checked" in html
+    assert '<li aria-current="step">Preview</li>' in html

@@ -2,6 +2,7 @@
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.contrib.messages import get_messages
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -84,6 +85,18 @@ def test_hr_requires_mfa_when_the_setting_is_on(client, settings):
     assert response.url == reverse("mfa_activate_totp")
 
 
+def test_hr_tells_staff_why_they_are_sent_to_set_up_mfa(client, settings):
+    settings.HR_REQUIRE_MFA = True
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(StaffFactory(language="en"))
+
+    response = client.get(reverse("hr_members:job_list"))
+
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Set up two-factor authentication before you open the HR area."
+    ]
+
+
 def test_hr_opens_for_staff_with_mfa_when_the_setting_is_on(client, settings):
     settings.HR_REQUIRE_MFA = True
     staff = StaffFactory()
@@ -146,7 +159,7 @@ def test_login_code_email_goes_through_the_outbox_and_forgets_the_code(
 ):
     from django.core import mail
 
-    from invitations.outbox import OutboxEmail
+    from alumni_network.mail.models import OutboxEmail
 
     user = MemberFactory().user
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from invitations.imports import run_import
-from invitations.register_files import FileUnreadable
+from invitations.register.engine import run_import
+from invitations.register.files import FileUnreadable
 
 
 class Command(BaseCommand):

@@ -1,0 +1,81 @@
+"""The registry of email kinds: what each kind renders from and how it is built.
+
+Each app registers its kinds in its `AppConfig.ready()`, with the kind's name
+written out where it is registered, so searching for a name (say
+`"campaign_invitation"`) finds its builder and templates in one step.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .models import OutboxEmail
+
+
+@dataclass(frozen=True)
+class EmailContent:
+    context: dict
+    attachments: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EmailKind:
+    name: str
+    # Without extension: `<template>_subject.txt`, `<template>.txt` and `<template>.html`.
+    template: str
+    # Bulk email carries List-Unsubscribe and is never sent to a suppressed address.
+    bulk: bool
+    build: Callable[[OutboxEmail], EmailContent]
+    # Wipe the row's data once sent: it may hold a login code or a reset link.
+    forget_data_after_send: bool = False
+    # Where a row goes instead of a retry when what sends it has been paused
+    # or stopped meanwhile (`held` or `cancelled`), or None to retry.
+    retry_instead: Callable[[OutboxEmail], str | None] | None = None
+
+
+EMAIL_KINDS: dict[str, EmailKind] = {}
+
+
+class UnknownEmailKind(LookupError):
+    """No app registered a kind of this name."""
+
+
+def register_email_kind(kind: EmailKind) -> None:
+    registered = EMAIL_KINDS.get(kind.name)
+    if registered is not None and registered != kind:
+        raise ValueError(f"Two email kinds are named {kind.name!r}")
+    EMAIL_KINDS[kind.name] = kind
+
+
+def email_kind(name: str) -> EmailKind:
+    try:
+        return EMAIL_KINDS[name]
+    except KeyError:
+        raise UnknownEmailKind(name) from None
+
+
+def paragraphs(text: str) -> list[str]:
+    """A text's paragraphs (split at blank lines), for the HTML part."""
+    return [part.strip() for part in text.split("\n\n") if part.strip()]
+
+
+def build_message(email: OutboxEmail) -> EmailContent:
+    """A message written by a person: subject and body come with the row."""
+    body = email.data.get("body", "")
+    return EmailContent(
+        context={
+            "subject": email.data.get("subject", ""),
+            "paragraphs": paragraphs(body),
+            "body": body,
+        }
+    )
+
+
+def register_message_kinds() -> None:
+    # To many at once (attendees, a segment): carries List-Unsubscribe.
+    register_email_kind(
+        EmailKind(name="hr_message", template="mail/email/message", bulk=True, build=build_message)
+    )
+    # To one person about their own business (a reply, a notice to HR).
+    register_email_kind(
+        EmailKind(name="notice", template="mail/email/message", bulk=False, build=build_message)
+    )

@@ -1,0 +1,262 @@
+"""HR pages of campaigns and the outbox."""
+
+import logging
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from alumni_network.mail.models import OutboxEmail
+from alumni_network.mail.rendering import TemplateCache, render_message
+from invitations.campaigns.audience import EXCLUSION_REASONS, audience, excluded_sample, recipients
+from invitations.campaigns.emails import INVITATION_KIND, REMINDER_KIND
+from invitations.campaigns.forms import (
+    CampaignCreateForm,
+    CampaignMessageForm,
+    OutboxFilterForm,
+    PreviewForm,
+    ScheduleForm,
+    TestSendForm,
+)
+from invitations.campaigns.funnel import Funnel as CampaignFunnel
+from invitations.campaigns.funnel import campaign_funnels, overall_funnel
+from invitations.campaigns.lifecycle import (
+    create_campaign,
+    pause_campaign,
+    resume_campaign,
+    sample_data,
+    schedule_campaign,
+    send_campaign_now,
+    send_test,
+    stop_campaign,
+    unschedule_campaign,
+)
+from invitations.models import Campaign, Leaver, Segment
+from members.access import permission_required
+
+# Who looked at personal data, for the privacy log (as the register pages do).
+audit = logging.getLogger("invitations.audit")
+OUTBOX_PAGE_SIZE = 50
+PREVIEW_CHOICES = 200
+
+
+@permission_required("invitations.run_campaigns")
+@require_GET
+def campaign_list(request):
+    campaigns = list(Campaign.objects.select_related("segment", "created_by"))
+    funnels = campaign_funnels()
+    rows = [(campaign, funnels.get(campaign.pk, CampaignFunnel())) for campaign in campaigns]
+    context = {"rows": rows, "overall": overall_funnel(funnels)}
+    return render(request, "invitations/hr/campaigns.html", context)
+
+
+@permission_required("invitations.run_campaigns")
+@require_http_methods(["GET", "POST"])
+def campaign_create(request):
+    if request.method == "POST":
+        form = CampaignCreateForm(request.POST)
+        if form.is_valid():
+            campaign = create_campaign(
+                name=form.cleaned_data["name"],
+                segment=form.cleaned_data["segment"],
+                user=request.user,
+            )
+            messages.success(
+                request, _("Campaign created with the default message. Check it below.")
+            )
+            return redirect("hr_invitations:campaign_detail", pk=campaign.pk)
+        chosen = request.POST.get("segment", "")
+    else:
+        # Choosing a segment only shows its audience: no errors for the empty name yet.
+        chosen = request.GET.get("segment", "")
+        form = CampaignCreateForm(
+            initial={"name": request.GET.get("name", ""), "segment": chosen or None}
+        )
+    segment = Segment.objects.filter(pk=int(chosen)).first() if chosen.isdecimal() else None
+    context = {
+        "form": form,
+        "segment": segment,
+        "audience": audience(segment=segment) if segment else None,
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "invitations/hr/campaign_create.html#audience", context)
+    return render(request, "invitations/hr/campaign_create.html", context)
+
+
+def _campaign(pk: int) -> Campaign:
+    return get_object_or_404(Campaign.objects.select_related("segment", "created_by"), pk=pk)
+
+
+@permission_required("invitations.run_campaigns")
+@require_GET
+def campaign_detail(request, pk: int):
+    campaign = _campaign(pk)
+    context = {
+        "campaign": campaign,
+        "funnel": campaign_funnels(campaign_ids=[campaign.pk]).get(campaign.pk, CampaignFunnel()),
+        "schedule_form": ScheduleForm(
+            initial={"scheduled_at": timezone.localtime(campaign.scheduled_at)}
+            if campaign.scheduled_at
+            else None
+        ),
+        "test_form": TestSendForm(initial={"language": request.user.language or "nb"}),
+    }
+    if campaign.is_editable:
+        context["audience"] = audience(segment=campaign.segment)
+        context["excluded"] = excluded_sample(segment=campaign.segment)
+        context["reasons"] = list(EXCLUSION_REASONS.items())
+    return render(request, "invitations/hr/campaign_detail.html", context)
+
+
+@permission_required("invitations.run_campaigns")
+@require_GET
+def campaign_progress(request, pk: int):
+    if not request.htmx:
+        # Opened as a page (no JavaScript, or a bookmark): the whole campaign page.
+        return campaign_detail(request, pk)
+    campaign = _campaign(pk)
+    funnel = campaign_funnels(campaign_ids=[campaign.pk]).get(campaign.pk, CampaignFunnel())
+    return render(
+        request,
+        "invitations/hr/campaign_detail.html#progress",
+        {"campaign": campaign, "funnel": funnel},
+    )
+
+
+@permission_required("invitations.run_campaigns")
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, pk: int):
+    campaign = _campaign(pk)
+    if not campaign.is_editable:
+        messages.warning(request, _("The campaign has started; its message goes out as it was."))
+    form = CampaignMessageForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and campaign.is_editable and form.is_valid():
+        form.save()
+        messages.success(request, _("Message saved."))
+        return redirect("hr_invitations:campaign_detail", pk=campaign.pk)
+    return render(
+        request, "invitations/hr/campaign_edit.html", {"campaign": campaign, "form": form}
+    )
+
+
+@permission_required("invitations.run_campaigns")
+@require_GET
+def campaign_preview(request, pk: int):
+    campaign = _campaign(pk)
+    if campaign.has_started:
+        people = Leaver.objects.filter(invitations__campaign=campaign)
+    else:
+        people = recipients(segment=campaign.segment)
+    people = people.order_by("last_name", "first_name", "pk")
+    choices = list(people[:PREVIEW_CHOICES])
+    form = PreviewForm(request.GET or None, leavers=choices)
+    leaver_id = request.GET.get("leaver", "")
+    leaver = people.filter(pk=int(leaver_id)).first() if leaver_id.isdecimal() else None
+    leaver = leaver or (choices[0] if choices else None)
+    language = request.GET.get("language") if request.GET.get("language") in ("nb", "en") else "nb"
+    kind = REMINDER_KIND if request.GET.get("kind") == "reminder" else INVITATION_KIND
+    data = sample_data(campaign=campaign, leaver=leaver)
+    if kind == REMINDER_KIND:
+        data["invited_at"] = (campaign.started_at or timezone.now()).isoformat()
+    # An unsaved row rendered by the outbox's own code: the preview is the email.
+    row = OutboxEmail(
+        kind=kind,
+        to_email=leaver.email if leaver else request.user.email,
+        language=language,
+        bulk=True,
+        data=data,
+        object_id=0,
+        reply_to=campaign.reply_address(),
+    )
+    message = render_message(row, templates=TemplateCache())
+    if leaver:
+        audit.info("HR user %s previewed campaign %s as leaver %s", request.user.pk, pk, leaver.pk)
+    if leaver and not form.is_bound:
+        form = PreviewForm(initial={"leaver": leaver.pk, "language": language}, leavers=choices)
+    context = {"campaign": campaign, "form": form, "leaver": leaver, "message": message}
+    return render(request, "invitations/hr/campaign_preview.html", context)
+
+
+@permission_required("invitations.run_campaigns")
+@require_POST
+def campaign_test(request, pk: int):
+    campaign = _campaign(pk)
+    form = TestSendForm(request.POST)
+    language = form.cleaned_data["language"] if form.is_valid() else "nb"
+    send_test(campaign=campaign, user=request.user, language=language)
+    messages.success(
+        request, _("A test email is on its way to %(email)s.") % {"email": request.user.email}
+    )
+    return redirect("hr_invitations:campaign_detail", pk=campaign.pk)
+
+
+@permission_required("invitations.run_campaigns")
+@require_POST
+def campaign_control(request, pk: int):
+    """Send now, schedule, unschedule, pause, resume or stop: each once, whoever presses first."""
+    campaign = _campaign(pk)
+    action = request.POST.get("action")
+    if action == "schedule":
+        form = ScheduleForm(request.POST)
+        if not form.is_valid():
+            for error in form.errors.get("scheduled_at", []):
+                messages.error(request, error)
+            return redirect("hr_invitations:campaign_detail", pk=campaign.pk)
+        done = schedule_campaign(campaign=campaign, when=form.cleaned_data["scheduled_at"])
+        success = _("The campaign is scheduled.")
+    else:
+        services = {
+            "send_now": (send_campaign_now, _("The campaign is being sent.")),
+            "unschedule": (unschedule_campaign, _("The campaign is back to draft.")),
+            "pause": (pause_campaign, _("The campaign is paused. Nothing more goes out.")),
+            "resume": (resume_campaign, _("The campaign goes on.")),
+            "stop": (stop_campaign, _("The campaign is stopped. No more emails or reminders.")),
+        }
+        if action not in services:
+            messages.error(request, _("Unknown action."))
+            return redirect("hr_invitations:campaign_detail", pk=campaign.pk)
+        service, success = services[action]
+        done = service(campaign=campaign)
+    if done:
+        messages.success(request, success)
+    else:
+        messages.info(request, _("Nothing changed: the campaign had already moved on."))
+    return redirect("hr_invitations:campaign_detail", pk=campaign.pk)
+
+
+# The outbox -----------------------------------------------------------------------------
+
+
+@permission_required("invitations.run_campaigns")
+@require_GET
+def outbox(request):
+    form = OutboxFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    counts = dict(OutboxEmail.objects.order_by().values_list("status").annotate(count=Count("pk")))
+    rows = OutboxEmail.objects.only(
+        "kind",
+        "to_email",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "next_attempt_at",
+        "language",
+    ).order_by("-created_at", "-pk")
+    if status:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, OUTBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "status": status,
+        "counts": [
+            (value, label, counts.get(value, 0)) for value, label in OutboxEmail.Status.choices
+        ],
+        "page": page,
+    }
+    return render(request, "invitations/hr/outbox.html", context)

@@ -1,0 +1,39 @@
+"""The emails of joining: the invitation to someone who asked, and the polite no."""
+
+from alumni_network.mail.kinds import EmailContent, EmailKind, register_email_kind
+from invitations.joining.links import decline_url, join_url
+
+
+def build_join_invitation(email) -> EmailContent:
+    links = {"invitation_id": email.object_id or 0, "leaver_id": email.data.get("leaver") or 0}
+    return EmailContent(
+        context={
+            "first_name": email.data.get("first_name", ""),
+            "join_url": join_url(**links),
+            "decline_url": decline_url(**links),
+        }
+    )
+
+
+def build_join_rejected(email) -> EmailContent:
+    return EmailContent(context={"first_name": email.data.get("first_name", "")})
+
+
+def register_kinds() -> None:
+    # Answers to someone who asked to join: their own business, not bulk mail.
+    register_email_kind(
+        EmailKind(
+            name="join_invitation",
+            template="invitations/email/join_invitation",
+            bulk=False,
+            build=build_join_invitation,
+        )
+    )
+    register_email_kind(
+        EmailKind(
+            name="join_rejected",
+            template="invitations/email/join_rejected",
+            bulk=False,
+            build=build_join_rejected,
+        )
+    )

@@ -1,0 +1,131 @@
+"""How long the register keeps people who never answered, and erasure on request.
+
+Leavers who never joined nor answered are personal data kept on legitimate
+interest; after the retention period (REGISTER_RETENTION_DAYS) counted from
+their last contact they are deleted. HR can also erase a leaver who never
+joined at once. Either way the address stays suppressed as a hash, so a later
+register import never brings them back into a campaign.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, Max, QuerySet
+from django.db.models.functions import Coalesce, Greatest, Lower
+from django.utils import timezone
+
+from alumni_network.mail.models import OutboxEmail, Suppression, email_hash, normalise_email
+from alumni_network.mail.suppression import suppress_email
+from invitations.models import Leaver, RegisterImport
+from members import audit
+from members.models import AuditLog
+
+UNANSWERED = [Leaver.Status.IN_REGISTER, Leaver.Status.INVITED]
+
+
+class CannotErase(Exception):
+    """The leaver joined the network: members erase their own account."""
+
+
+def retention_period() -> timedelta:
+    return timedelta(days=settings.REGISTER_RETENTION_DAYS)
+
+
+def unanswered_with_purge_date() -> QuerySet[Leaver]:
+    """Unanswered leavers annotated with their last contact and the day they are purged."""
+    last_activity = Greatest(
+        F("created_at"), Coalesce(Max("invitations__last_contacted_at"), F("created_at"))
+    )
+    return (
+        Leaver.objects.filter(status__in=UNANSWERED, member__isnull=True)
+        .annotate(last_activity=last_activity)
+        .annotate(
+            purge_on=ExpressionWrapper(
+                F("last_activity") + retention_period(), output_field=DateTimeField()
+            )
+        )
+    )
+
+
+def due_for_purge(*, now=None) -> QuerySet[Leaver]:
+    return unanswered_with_purge_date().filter(purge_on__lte=now or timezone.now())
+
+
+def purged_soon(*, now=None, within: timedelta = timedelta(days=30)) -> QuerySet[Leaver]:
+    """Who goes in the coming weeks, soonest first, for HR to see in advance."""
+    now = now or timezone.now()
+    return (
+        unanswered_with_purge_date().filter(purge_on__lte=now + within).order_by("purge_on", "pk")
+    )
+
+
+@transaction.atomic
+def purge_unanswered(*, now=None) -> int:
+    """Delete everyone whose retention period has run out; how many went."""
+    due = list(due_for_purge(now=now).values_list("pk", "email"))
+    emails = [normalise_email(email) for _pk, email in due if email]
+    # The first reason recorded for an address stays, as in suppress_email.
+    Suppression.objects.bulk_create(
+        [
+            Suppression(email_hash=email_hash(email), reason=Suppression.Reason.ERASED)
+            for email in emails
+        ],
+        ignore_conflicts=True,
+    )
+    for start in range(0, len(emails), 1000):
+        OutboxEmail.objects.annotate(address=Lower("to_email")).filter(
+            address__in=emails[start : start + 1000]
+        ).delete()
+    Leaver.objects.filter(pk__in=[pk for pk, _email in due]).delete()
+    return len(due)
+
+
+@transaction.atomic
+def erase_leaver(*, leaver: Leaver, by) -> None:
+    """Erase one leaver who never joined, keeping only the suppressed hash."""
+    leaver = Leaver.objects.select_for_update().get(pk=leaver.pk)
+    if leaver.member_id:
+        raise CannotErase
+    if leaver.email:
+        suppress_email(email=leaver.email, reason=Suppression.Reason.ERASED)
+        OutboxEmail.objects.filter(to_email__iexact=leaver.email).delete()
+    audit.record(
+        actor=by, action=AuditLog.Action.ERASURE, detail=f"leaver #{leaver.pk} in the register"
+    )
+    leaver.delete()
+
+
+ABANDONED_AFTER = timedelta(days=2)
+
+
+def forget_abandoned_imports(*, now=None) -> int:
+    """Delete uploads HR mapped or previewed but never imported, file and all.
+
+    A register file is personal data; one nobody imported has no reason to stay.
+    A preview that never finished (its task lost) counts as abandoned too, and a
+    failed import keeps its record but loses its file.
+    """
+    now = now or timezone.now()
+    before = now - ABANDONED_AFTER
+    abandoned = RegisterImport.objects.filter(
+        status__in=[
+            RegisterImport.Status.PENDING,
+            RegisterImport.Status.PREVIEWING,
+            RegisterImport.Status.PREVIEWED,
+        ],
+        created_at__lt=before,
+    )
+    count = 0
+    for register_import in abandoned.iterator():
+        if register_import.file:
+            register_import.file.delete(save=False)
+        register_import.delete()
+        count += 1
+    failed = RegisterImport.objects.filter(
+        status=RegisterImport.Status.FAILED, created_at__lt=before
+    ).exclude(file="")
+    for register_import in failed.iterator():
+        register_import.file.delete(save=True)
+        count += 1
+    return count

@@ -1,0 +1,35 @@
+"""The kinds of email the members app sends through the outbox."""
+
+from alumni_network.mail.kinds import EmailKind, register_email_kind
+
+from .adapters import build_account_email
+from .digests import build_job_digest, build_news_digest
+
+
+def register_kinds() -> None:
+    # allauth's login codes, password resets and confirmations.
+    register_email_kind(
+        EmailKind(
+            name="account",
+            template="members/email/account",
+            bulk=False,
+            build=build_account_email,
+            forget_data_after_send=True,
+        )
+    )
+    register_email_kind(
+        EmailKind(
+            name="job_digest",
+            template="members/email/job_digest",
+            bulk=True,
+            build=build_job_digest,
+        )
+    )
+    register_email_kind(
+        EmailKind(
+            name="news_digest",
+            template="members/email/news_digest",
+            bulk=True,
+            build=build_news_digest,
+        )
+    )
