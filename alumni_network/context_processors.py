@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from members.access import is_member, is_staff_user
+from members.rules import is_hr_staff, is_member
 
 
 def network(request):
@@ -12,6 +12,8 @@ def network(request):
         "company_name": settings.COMPANY_NAME,
         "network_contact_email": settings.NETWORK_CONTACT_EMAIL,
         "csp_nonce": getattr(request, "csp_nonce", ""),
-        "can_reach_members": bool(user and (is_member(user) or is_staff_user(user))),
-        "can_reach_hr": bool(user and is_staff_user(user)),
+        # Links, not permissions: staff who still need two-factor authentication
+        # see the way in and are asked to set it up there.
+        "can_reach_members": bool(user and (is_member(user) or is_hr_staff(user))),
+        "can_reach_hr": bool(user and is_hr_staff(user)),
     }

@@ -6,16 +6,17 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
-from members.access import staff_required
+from members.access import permission_required
 from members.models import User
 
 from .health import health_report
 from .overview import hr_overview
 
 
+@require_safe
 def home(request):
     return render(request, "home.html")
 
@@ -43,7 +44,8 @@ def set_language(request):
     return response
 
 
-@staff_required
+@permission_required("members.open_hr_area")
+@require_GET
 def hr_dashboard(request):
     report, _healthy = health_report()
     context = {

@@ -9,7 +9,7 @@ class GatheringsConfig(AppConfig):
     def ready(self):
         from members.views import HOME_SECTIONS
 
-        from . import emails, hosting, permissions, placeholders, selectors  # noqa: F401
+        from . import emails, hosting, placeholders, selectors
 
         emails.register()
         hosting.register()

@@ -7,14 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.access import staff_required
+from members.access import permission_required
 
 from . import agenda, hosting, planning, selectors
 from .forms import GatheringForm, HostAskForm, HostContactFormSet, MessageForm, OrganiserForm
 from .models import Gathering, Organiser
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_GET
 def gathering_list(request):
     _rows, suggested = selectors.host_rotation()
@@ -25,7 +25,7 @@ def gathering_list(request):
     )
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_http_methods(["GET", "POST"])
 def gathering_create(request):
     initial = {"format": request.GET.get("format", Gathering.Format.AFTERNOON)}
@@ -41,7 +41,7 @@ def gathering_create(request):
     return render(request, "gatherings/hr/form.html", {"form": form, "creating": True})
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_POST
 def gathering_copy_last(request):
     gathering = planning.copy_last_gathering(by=request.user)
@@ -52,7 +52,7 @@ def gathering_copy_last(request):
     return redirect("hr_gatherings:edit", pk=gathering.pk)
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_GET
 def gathering_detail(request, pk):
     gathering = get_object_or_404(selectors.hr_gathering_list(), pk=pk)
@@ -72,7 +72,7 @@ def gathering_detail(request, pk):
     )
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_http_methods(["GET", "POST"])
 def gathering_edit(request, pk):
     gathering = get_object_or_404(Gathering, pk=pk)
@@ -94,7 +94,7 @@ def gathering_edit(request, pk):
     )
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_POST
 def gathering_publish(request, pk):
     gathering = get_object_or_404(Gathering, pk=pk)
@@ -110,7 +110,7 @@ def gathering_publish(request, pk):
     return redirect("hr_gatherings:detail", pk=pk)
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_POST
 def gathering_cancel(request, pk):
     gathering = get_object_or_404(Gathering, pk=pk)
@@ -123,7 +123,7 @@ def gathering_cancel(request, pk):
     return redirect("hr_gatherings:detail", pk=pk)
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_POST
 def gathering_done(request, pk):
     gathering = get_object_or_404(Gathering, pk=pk)
@@ -134,7 +134,7 @@ def gathering_done(request, pk):
     return redirect("hr_gatherings:detail", pk=pk)
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_POST
 def organiser_add(request, pk):
     gathering = get_object_or_404(Gathering, pk=pk)
@@ -147,7 +147,7 @@ def organiser_add(request, pk):
     return redirect("hr_gatherings:detail", pk=pk)
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_POST
 def organiser_remove(request, pk, organiser_pk):
     Organiser.objects.filter(pk=organiser_pk, gathering_id=pk).delete()
@@ -155,7 +155,7 @@ def organiser_remove(request, pk, organiser_pk):
     return redirect("hr_gatherings:detail", pk=pk)
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_http_methods(["GET", "POST"])
 def gathering_message(request, pk):
     gathering = get_object_or_404(Gathering, pk=pk)
@@ -169,14 +169,14 @@ def gathering_message(request, pk):
     return render(request, "gatherings/hr/message.html", {"gathering": gathering, "form": form})
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_GET
 def host_rotation(request):
     rows, suggested = selectors.host_rotation()
     return render(request, "gatherings/hr/hosts.html", {"rows": rows, "suggested": suggested})
 
 
-@staff_required
+@permission_required("gatherings.manage_gatherings")
 @require_POST
 def host_ask(request):
     """Email a member who is open to hosting: would their employer host a gathering?"""

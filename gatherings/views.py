@@ -1,20 +1,18 @@
 """Member pages, answer links, and the pages HR shares with a gathering's organisers."""
 
-from functools import wraps
-
+import rules
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.access import is_staff_user
+from members.access import permission_required, request_member
+from members.guidelines import guidelines_gate
 from members.models import Member
-from members.views import member_area
+from members.rules import is_coordinator
 
 from . import agenda, calendars, exports, selectors
 from . import rsvp as rsvp_module
@@ -22,52 +20,45 @@ from .forms import AgendaItemForm, AnswerForm
 from .models import AgendaItem, Gathering, Rsvp
 
 
-def _own_member(request) -> Member:
-    member = Member.objects.filter(user=request.user).select_related("user").first()
+def _audience_gathering(request, pk, **kwargs) -> Gathering | None:
+    """The gathering if it is meant for the member asking (404 if not); None for non-members."""
+    member = request_member(request.user)
     if member is None:
-        raise Http404(_("You have no member profile."))
-    return member
-
-
-def _visible_gathering(request, pk: int) -> tuple[Gathering, Member | None]:
-    """The gathering if this person may see it: HR always, a member if it is meant for them."""
-    if is_staff_user(request.user):
-        return get_object_or_404(Gathering.objects.select_related("host"), pk=pk), None
-    member = _own_member(request)
-    gathering = get_object_or_404(
+        return None
+    return get_object_or_404(
         selectors.visible_to_member(member=member).select_related("host"), pk=pk
     )
-    return gathering, member
 
 
-def organiser_page(permission: str):
-    """HR, or a member who organises this gathering (rules predicates); others get 403."""
+def _visible_gathering(request, pk, **kwargs) -> Gathering | None:
+    """The gathering as this person may see it: HR any, a member one meant for them."""
+    if is_coordinator(request.user):
+        return get_object_or_404(Gathering.objects.select_related("host"), pk=pk)
+    return _audience_gathering(request, pk)
 
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, pk, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            gathering = get_object_or_404(Gathering.objects.select_related("host"), pk=pk)
-            if not request.user.has_perm(permission, gathering):
-                raise PermissionDenied
-            request.area_base = (
-                "hr/base.html" if is_staff_user(request.user) else "members/base.html"
-            )
-            return view(request, gathering, *args, **kwargs)
 
-        return wrapped
+def _gathering(request, pk, **kwargs) -> Gathering:
+    return get_object_or_404(Gathering.objects.select_related("host"), pk=pk)
 
-    return decorator
+
+def _attendee(request) -> Member | None:
+    """The member answering for themselves; HR look at gatherings as HR."""
+    return None if is_coordinator(request.user) else request_member(request.user)
+
+
+def _area_base(request) -> str:
+    """HR and organisers share these pages, each inside their own area."""
+    return "hr/base.html" if is_coordinator(request.user) else "members/base.html"
 
 
 # Member pages
 
 
-@member_area
+@permission_required("gatherings.attend_gathering")
+@guidelines_gate
 @require_GET
 def gathering_list(request):
-    member = _own_member(request)
+    member = request_member(request.user)
     return render(
         request,
         "gatherings/member_list.html",
@@ -78,10 +69,11 @@ def gathering_list(request):
     )
 
 
-@member_area
+@permission_required("gatherings.view_gathering", fn=_visible_gathering)
+@guidelines_gate
 @require_GET
-def gathering_detail(request, pk):
-    gathering, member = _visible_gathering(request, pk)
+def gathering_detail(request, gathering, pk):
+    member = _attendee(request)
     my_rsvp = Rsvp.objects.filter(gathering=gathering, member=member).first() if member else None
     items = agenda.timed_items(
         gathering=gathering,
@@ -105,19 +97,18 @@ def gathering_detail(request, pk):
             "my_rsvp": my_rsvp,
             "waitlist_place": rsvp_module.waitlist_place(rsvp=my_rsvp) if my_rsvp else None,
             "form": form,
-            "is_organiser": request.user.has_perm("gatherings.edit_agenda", gathering),
+            "is_organiser": rules.has_perm("gatherings.edit_agenda", request.user, gathering),
             "google_url": calendars.google_calendar_url(gathering),
             "outlook_url": calendars.outlook_calendar_url(gathering),
         },
     )
 
 
-@member_area
+@permission_required("gatherings.attend_gathering", fn=_audience_gathering)
+@guidelines_gate
 @require_POST
-def gathering_answer(request, pk):
-    gathering, member = _visible_gathering(request, pk)
-    if member is None:
-        raise Http404(_("You have no member profile."))
+def gathering_answer(request, gathering, pk):
+    member = request_member(request.user)
     form = AnswerForm(request.POST, ask_dietary=gathering.ask_dietary)
     if not form.is_valid():
         messages.error(request, _("Choose yes, maybe or no."))
@@ -148,10 +139,10 @@ def _outcome_message(outcome) -> str:
     return _("Thank you for letting us know you cannot come.")
 
 
-@member_area
+@permission_required("gatherings.view_gathering", fn=_visible_gathering)
+@guidelines_gate
 @require_GET
-def gathering_ics(request, pk):
-    gathering, member = _visible_gathering(request, pk)
+def gathering_ics(request, gathering, pk):
     method = (
         calendars.METHOD_CANCEL
         if gathering.status == Gathering.Status.CANCELLED
@@ -235,43 +226,43 @@ def _agenda_context(gathering: Gathering) -> dict:
     }
 
 
-@organiser_page("gatherings.edit_agenda")
+@permission_required("gatherings.edit_agenda", fn=_gathering)
 @require_http_methods(["GET", "POST"])
-def agenda_edit(request, gathering):
+def agenda_edit(request, gathering, pk):
     form = AgendaItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         agenda.add_item(gathering=gathering, **form.cleaned_data)
         messages.success(request, _("The item was added to the agenda."))
         return redirect("gatherings:agenda", pk=gathering.pk)
-    context = _agenda_context(gathering) | {"form": form, "base_template": request.area_base}
+    context = _agenda_context(gathering) | {"form": form, "base_template": _area_base(request)}
     if request.htmx:
         return render(request, "gatherings/agenda_edit.html#agenda-list", context)
     return render(request, "gatherings/agenda_edit.html", context)
 
 
-@organiser_page("gatherings.edit_agenda")
+@permission_required("gatherings.edit_agenda", fn=_gathering)
 @require_POST
-def agenda_reorder(request, gathering):
+def agenda_reorder(request, gathering, pk):
     ids = [int(value) for value in request.POST.getlist("item") if value.isdecimal()]
     agenda.reorder(gathering=gathering, item_ids=ids)
-    context = _agenda_context(gathering) | {"base_template": request.area_base}
+    context = _agenda_context(gathering) | {"base_template": _area_base(request)}
     return render(request, "gatherings/agenda_edit.html#agenda-list", context)
 
 
-@organiser_page("gatherings.edit_agenda")
+@permission_required("gatherings.edit_agenda", fn=_gathering)
 @require_POST
-def agenda_move(request, gathering, item_pk):
+def agenda_move(request, gathering, pk, item_pk):
     item = get_object_or_404(AgendaItem, pk=item_pk, gathering=gathering)
     agenda.move(item=item, direction="up" if request.POST.get("direction") == "up" else "down")
     if request.htmx:
-        context = _agenda_context(gathering) | {"base_template": request.area_base}
+        context = _agenda_context(gathering) | {"base_template": _area_base(request)}
         return render(request, "gatherings/agenda_edit.html#agenda-list", context)
     return redirect(f"{reverse('gatherings:agenda', kwargs={'pk': gathering.pk})}#item-{item.pk}")
 
 
-@organiser_page("gatherings.edit_agenda")
+@permission_required("gatherings.edit_agenda", fn=_gathering)
 @require_http_methods(["GET", "POST"])
-def agenda_item_edit(request, gathering, item_pk):
+def agenda_item_edit(request, gathering, pk, item_pk):
     item = get_object_or_404(AgendaItem, pk=item_pk, gathering=gathering)
     form = AgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
@@ -281,47 +272,47 @@ def agenda_item_edit(request, gathering, item_pk):
     return render(
         request,
         "gatherings/agenda_item_form.html",
-        {"gathering": gathering, "item": item, "form": form, "base_template": request.area_base},
+        {"gathering": gathering, "item": item, "form": form, "base_template": _area_base(request)},
     )
 
 
-@organiser_page("gatherings.edit_agenda")
+@permission_required("gatherings.edit_agenda", fn=_gathering)
 @require_POST
-def agenda_item_delete(request, gathering, item_pk):
+def agenda_item_delete(request, gathering, pk, item_pk):
     AgendaItem.objects.filter(pk=item_pk, gathering=gathering).delete()
     messages.success(request, _("The item was removed from the agenda."))
     return redirect("gatherings:agenda", pk=gathering.pk)
 
 
-@member_area
+@permission_required("gatherings.view_gathering", fn=_visible_gathering)
+@guidelines_gate
 @require_GET
-def agenda_print(request, pk):
-    gathering, _member = _visible_gathering(request, pk)
+def agenda_print(request, gathering, pk):
     context = _agenda_context(gathering)
     context["gathering"] = selectors.gathering_for_page(pk=gathering.pk)
     return render(request, "gatherings/agenda_print.html", context)
 
 
-@organiser_page("gatherings.view_attendees")
+@permission_required("gatherings.view_attendees", fn=_gathering)
 @require_GET
-def attendees(request, gathering):
+def attendees(request, gathering, pk):
     rows = list(selectors.attendee_rows(gathering=gathering))
     context = {
         "gathering": gathering,
         "rows": rows,
         "counts": selectors.answer_counts(gathering=gathering),
         "dietary": selectors.dietary_summary(rows),
-        "base_template": request.area_base,
-        "is_hr": is_staff_user(request.user),
+        "base_template": _area_base(request),
+        "is_hr": rules.has_perm("gatherings.manage_gatherings", request.user),
     }
     if request.htmx:
         return render(request, "gatherings/attendees.html#counts", context)
     return render(request, "gatherings/attendees.html", context)
 
 
-@organiser_page("gatherings.view_attendees")
+@permission_required("gatherings.view_attendees", fn=_gathering)
 @require_GET
-def attendees_export(request, gathering, fmt):
+def attendees_export(request, gathering, pk, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     rows = list(selectors.attendee_rows(gathering=gathering))

@@ -1,11 +1,19 @@
-"""Who may reach which area: the member area and the HR area."""
+"""Who is asking, and how a view enforces the permissions of each app's rules.py.
+
+- `request_member(user)` is the one way to fetch the member profile of the person
+  asking (None for HR staff without one and for anonymous visitors).
+- `permission_required(perm, fn=None)` is the one way a view is guarded: every
+  app states who may do what as django-rules predicates in its `rules.py`, and
+  its views name the permission they need.
+"""
 
 from functools import wraps
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -20,10 +28,11 @@ _UNKNOWN = object()
 def request_member(user):
     """The member profile of `user`, or None: one query per request, whoever asks.
 
-    Cached on the user object (one per request), and as `user.member` caches it,
-    so the membership check, the guidelines gate and the views share one fetch;
-    it carries whether the member has accepted the current guidelines, so the
-    gate needs no query of its own. The profile's `user` is the same object.
+    The one way to fetch the current member. Cached on the user object (one
+    per request), and as `user.member` caches it, so the permission checks, the
+    guidelines gate and the views share one fetch. It comes with its employer,
+    and with whether the member has accepted the current guidelines, so the gate
+    needs no query of its own. The profile's `user` is the same object.
     """
     if not user.is_authenticated:
         return None
@@ -32,12 +41,21 @@ def request_member(user):
         from .guidelines import with_guidelines_state
         from .models import Member
 
-        member = with_guidelines_state(Member.objects.filter(user_id=user.pk)).first()
+        member = (
+            with_guidelines_state(Member.objects.filter(user_id=user.pk))
+            .select_related("employer")
+            .first()
+        )
         if member is not None:
             member.user = user
         Member.user.field.remote_field.set_cached_value(user, member)
         user._request_member = member
     return member
+
+
+def member_asking(request, *args, **kwargs):
+    """`request_member` in the shape `permission_required(fn=...)` calls it."""
+    return request_member(request.user)
 
 
 def is_member(user) -> bool:
@@ -46,40 +64,64 @@ def is_member(user) -> bool:
 
 
 def has_mfa(user) -> bool:
-    from allauth.mfa.models import Authenticator
+    """The account has a TOTP authenticator (asked once per request)."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_has_mfa"):
+        from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+        user._has_mfa = Authenticator.objects.filter(
+            user_id=user.pk, type=Authenticator.Type.TOTP
+        ).exists()
+    return user._has_mfa
 
 
-def member_required(view):
-    """Members and HR staff only; others log in first or are refused."""
+def mfa_pending(user) -> bool:
+    """Staff who must set up two-factor authentication before doing anything as staff."""
+    return settings.HR_REQUIRE_MFA and is_staff_user(user) and not has_mfa(user)
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not (is_member(request.user) or is_staff_user(request.user)):
+
+def permission_required(perm: str, fn=None):
+    """Let the view run only for those the rules permission `perm` allows.
+
+    `fn(request, *view_args, **view_kwargs)` returns the object the permission
+    is checked against (it may raise Http404; None is refused); the view then
+    receives that very object as its second argument, so it neither fetches it
+    again nor acts on another one than was checked. Those refused are answered:
+
+    - anonymous: redirected to log in;
+    - staff who still have to set up two-factor authentication (HR_REQUIRE_MFA):
+      redirected to set it up, with a message (whatever the page: that comes first);
+    - anyone else: 403.
+
+    The rule set is asked directly (`rules.has_perm`), not `user.has_perm`:
+    Django lets an active superuser past every `user.has_perm`, which would skip
+    the two-factor requirement and the ownership checks.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not rules.perm_exists(perm):  # a misspelt name would refuse everyone
+                raise ImproperlyConfigured(f"No rules permission {perm!r}: see the apps' rules.py")
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if fn is None:
+                if rules.has_perm(perm, user):
+                    return view(request, *args, **kwargs)
+            else:
+                obj = fn(request, *args, **kwargs)
+                if obj is not None and rules.has_perm(perm, user, obj):
+                    return view(request, obj, *args, **kwargs)
+            if mfa_pending(user):
+                messages.warning(
+                    request,
+                    _("Set up two-factor authentication before you open the HR area."),
+                )
+                return redirect("mfa_activate_totp")
             raise PermissionDenied
-        return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
 
-
-def staff_required(view):
-    """HR staff only; with HR_REQUIRE_MFA they must have set up MFA first."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_user(request.user):
-            raise PermissionDenied
-        if settings.HR_REQUIRE_MFA and not has_mfa(request.user):
-            messages.warning(
-                request,
-                _("Set up two-factor authentication before you open the HR area."),
-            )
-            return redirect("mfa_activate_totp")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    return decorator

@@ -70,7 +70,7 @@ def accept_current_guidelines(*, user) -> GuidelinesAcceptance | None:
     version = current_guidelines()
     if version is None:
         return None
-    return accept_guidelines(member=user.member, version=version)
+    return accept_guidelines(member=request_member(user), version=version)
 
 
 def publish_guidelines(*, text_nb: str, text_en: str, by) -> GuidelinesVersion:
@@ -84,7 +84,7 @@ def publish_guidelines(*, text_nb: str, text_en: str, by) -> GuidelinesVersion:
 def guidelines_gate(view):
     """Send a member who has not accepted the current guidelines to the accept page.
 
-    Apply inside `member_required`. HR staff without a member profile pass.
+    Apply inside `permission_required`. HR staff without a member profile pass.
     """
 
     @wraps(view)

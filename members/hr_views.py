@@ -1,7 +1,6 @@
 """HR pages of the members app: competence search, jobs, news, guidelines, audit log."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import audit, directory, guidelines, jobs
-from .access import staff_required
+from .access import permission_required
 from .exports import csv_text
 from .forms import CompetenceSearchForm, GuidelinesForm, JobForm, NewsForm, OrganisationForm
 from .models import (
@@ -39,7 +38,7 @@ def _competence_search(request, form):
     return directory.directory_members(viewer=request.user, filters=filters, hr=True)
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_GET
 def competence_search(request):
     form = CompetenceSearchForm(request.GET or None)
@@ -63,7 +62,7 @@ def competence_search(request):
     )
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_POST
 def competence_export(request):
     """The shortlist as CSV, with only what HR may see, and formula-safe.
@@ -115,7 +114,7 @@ def competence_export(request):
     return response
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_GET
 def member_detail(request, pk):
     member = get_object_or_404(
@@ -129,7 +128,7 @@ def member_detail(request, pk):
     return render(request, "members/hr/member_detail.html", {"profile": profile, "member": member})
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_GET
 def job_list(request):
     page = Paginator(jobs.interest_counts(), 25).get_page(request.GET.get("page"))
@@ -148,7 +147,7 @@ def _save_job(request, form):
     return job
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_http_methods(["GET", "POST"])
 def job_create(request):
     form = JobForm(request.POST or None)
@@ -159,7 +158,7 @@ def job_create(request):
     return render(request, "members/hr/job_form.html", {"form": form})
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_http_methods(["GET", "POST"])
 def job_edit(request, pk):
     job = get_object_or_404(Job, pk=pk)
@@ -171,7 +170,7 @@ def job_edit(request, pk):
     return render(request, "members/hr/job_form.html", {"form": form, "job": job})
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_GET
 def job_detail(request, pk):
     job = get_object_or_404(
@@ -184,7 +183,7 @@ def job_detail(request, pk):
     return render(request, "members/hr/job_detail.html", {"job": job, "interests": interests})
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_POST
 def job_delete(request, pk):
     job = get_object_or_404(Job, pk=pk)
@@ -193,7 +192,7 @@ def job_delete(request, pk):
     return redirect("hr_members:job_list")
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_GET
 def news_list(request):
     page = Paginator(NewsItem.objects.order_by("-published_at", "-pk"), 25).get_page(
@@ -202,7 +201,7 @@ def news_list(request):
     return render(request, "members/hr/news_list.html", {"page": page})
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_http_methods(["GET", "POST"])
 def news_create(request):
     form = NewsForm(request.POST or None)
@@ -215,7 +214,7 @@ def news_create(request):
     return render(request, "members/hr/news_form.html", {"form": form})
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_http_methods(["GET", "POST"])
 def news_edit(request, pk):
     item = get_object_or_404(NewsItem, pk=pk)
@@ -227,7 +226,7 @@ def news_edit(request, pk):
     return render(request, "members/hr/news_form.html", {"form": form, "item": item})
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_POST
 def news_delete(request, pk):
     get_object_or_404(NewsItem, pk=pk).delete()
@@ -235,7 +234,7 @@ def news_delete(request, pk):
     return redirect("hr_members:news_list")
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_http_methods(["GET", "POST"])
 def guidelines_versions(request):
     current = guidelines.current_guidelines()
@@ -264,11 +263,9 @@ def guidelines_versions(request):
     )
 
 
-@staff_required
+@permission_required("members.view_audit_log")
 @require_GET
 def audit_log(request):
-    if not request.user.is_superuser:
-        raise PermissionDenied
     page = Paginator(AuditLog.objects.select_related("actor"), 50).get_page(request.GET.get("page"))
     return render(request, "members/hr/audit_log.html", {"page": page})
 
@@ -276,7 +273,7 @@ def audit_log(request):
 ORGANISATION_PAGE_SIZE = 50
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_GET
 def organisation_list(request):
     organisations = Organisation.objects.annotate(member_count=Count("employees")).order_by("name")
@@ -284,7 +281,7 @@ def organisation_list(request):
     return render(request, "members/hr/organisation_list.html", {"page": page})
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
     form = OrganisationForm(request.POST or None)
@@ -295,7 +292,7 @@ def organisation_create(request):
     return render(request, "members/hr/organisation_form.html", {"form": form})
 
 
-@staff_required
+@permission_required("members.manage_members")
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)

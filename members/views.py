@@ -6,7 +6,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,8 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import audit, directory, guidelines, jobs, news, owndata, profiles
-from .access import has_mfa, member_required
+from .access import has_mfa, member_asking, permission_required, request_member
 from .forms import DeleteAccountForm, DirectorySearchForm, ProfileForm
+from .guidelines import guidelines_gate
 from .models import Competence, Member, Organisation
 from .privacy import can_view_profile, visible_groups, visible_profile
 
@@ -28,31 +29,11 @@ DIRECTORY_PAGE_SIZE = 24
 HOME_SECTIONS: list = []
 
 
-def member_area(view):
-    """A member-area page: members (and HR) only, behind the guidelines gate."""
-    return member_required(guidelines.guidelines_gate(view))
-
-
-def own_member(request) -> Member:
-    """The member profile of the person asking; HR staff without one get a 404."""
-    member = Member.objects.filter(user=request.user).select_related("user", "employer").first()
-    if member is None:
-        raise Http404(_("You have no member profile."))
-    return member
-
-
-def _member_or_none(request):
-    return (
-        Member.objects.filter(user=request.user)
-        .select_related("user", "employer")
-        .prefetch_related("competences")
-        .first()
-    )
-
-
-@member_area
+@permission_required("members.open_member_area")
+@guidelines_gate
+@require_GET
 def member_home(request):
-    member = _member_or_none(request)
+    member = request_member(request.user)
     context = {
         "member": member,
         "has_mfa": has_mfa(request.user),
@@ -62,6 +43,7 @@ def member_home(request):
         ],
     }
     if member is not None:
+        prefetch_related_objects([member], "competences")  # profile_completion reads them
         context |= {
             "matching_jobs": jobs.matching_jobs(member=member, limit=3),
             "completion": profiles.profile_completion(member=member),
@@ -70,10 +52,10 @@ def member_home(request):
     return render(request, "members/home.html", context)
 
 
-@member_area
+@permission_required("members.change_member", fn=member_asking)
+@guidelines_gate
 @require_http_methods(["GET", "POST"])
-def profile_edit(request):
-    member = own_member(request)
+def profile_edit(request, member):
     form = ProfileForm(request.POST or None, request.FILES or None, instance=member)
     if request.method == "POST" and form.is_valid():
         form.apply_user_fields()
@@ -100,15 +82,16 @@ def profile_edit(request):
     )
 
 
-@member_area
+@permission_required("members.change_member", fn=member_asking)
+@guidelines_gate
 @require_POST
-def employment_confirm(request):
-    profiles.confirm_employment(member=own_member(request))
+def employment_confirm(request, member):
+    profiles.confirm_employment(member=member)
     messages.success(request, _("Thank you: your employer is confirmed for another year."))
     return redirect("members:home")
 
 
-@member_required
+@permission_required("members.open_member_area")
 @require_GET
 def competence_options(request):
     """htmx: <option>s for the competence field's datalist.
@@ -129,7 +112,8 @@ def competence_options(request):
     )
 
 
-@member_area
+@permission_required("members.open_member_area")
+@guidelines_gate
 @require_GET
 def directory_search(request):
     form = DirectorySearchForm(request.GET)
@@ -165,7 +149,8 @@ def _profile_queryset():
     )
 
 
-@member_area
+@permission_required("members.open_member_area")
+@guidelines_gate
 @require_GET
 def directory_profile(request, pk):
     member = get_object_or_404(_profile_queryset(), pk=pk)
@@ -183,7 +168,7 @@ def directory_profile(request, pk):
     )
 
 
-@member_required
+@permission_required("members.open_member_area")
 @require_GET
 def photo(request, pk):
     """A profile photo, only for those the member shows it to."""
@@ -195,26 +180,28 @@ def photo(request, pk):
     return response
 
 
-@member_area
+@permission_required("members.open_member_area")
+@guidelines_gate
 @require_GET
 def job_list(request):
-    member = _member_or_none(request)
+    member = request_member(request.user)
     job_page = Paginator(jobs.jobs_for_member(member=member), 20).get_page(request.GET.get("page"))
     return render(request, "members/job_list.html", {"page": job_page, "member": member})
 
 
-@member_area
+@permission_required("members.open_member_area")
+@guidelines_gate
 @require_GET
 def job_detail(request, pk):
-    member = _member_or_none(request)
+    member = request_member(request.user)
     job = get_object_or_404(jobs.jobs_for_member(member=member), pk=pk)
     return render(request, "members/job_detail.html", {"job": job, "member": member})
 
 
-@member_area
+@permission_required("members.change_member", fn=member_asking)
+@guidelines_gate
 @require_POST
-def job_interest(request, pk):
-    member = own_member(request)
+def job_interest(request, member, pk):
     job = get_object_or_404(jobs.open_jobs(), pk=pk)
     interested = request.POST.get("interested") != "0"
     jobs.set_interest(member=member, job=job, interested=interested)
@@ -225,17 +212,18 @@ def job_interest(request, pk):
     return redirect("members:job_detail", pk=job.pk)
 
 
-@member_area
+@permission_required("members.open_member_area")
+@guidelines_gate
 @require_GET
 def news_list(request):
     news_page = Paginator(news.published_news(), 10).get_page(request.GET.get("page"))
     return render(request, "members/news_list.html", {"page": news_page})
 
 
-@member_required
+@permission_required("members.open_member_area")
 @require_http_methods(["GET", "POST"])
 def guidelines_page(request):
-    member = Member.objects.filter(user=request.user).first()
+    member = request_member(request.user)
     version = guidelines.current_guidelines(member=member)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
@@ -261,18 +249,19 @@ def guidelines_page(request):
     )
 
 
-@member_area
+@permission_required("members.change_member", fn=member_asking)
+@guidelines_gate
 @require_GET
-def my_data(request):
-    return render(request, "members/my_data.html", {"member": own_member(request)})
+def my_data(request, member):
+    return render(request, "members/my_data.html", {"member": member})
 
 
-@member_area
+@permission_required("members.change_member", fn=member_asking)
+@guidelines_gate
 @never_cache
 @require_POST
-def my_data_download(request):
+def my_data_download(request, member):
     # POST: the download writes an audit line, and a GET never changes anything.
-    member = own_member(request)
     data = owndata.export_member_data(member=member)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
@@ -281,11 +270,11 @@ def my_data_download(request):
     return response
 
 
-@member_area
+@permission_required("members.change_member", fn=member_asking)
+@guidelines_gate
 @require_http_methods(["GET", "POST"])
 @reauthentication_required(allow_get=True)
-def account_delete(request):
-    member = own_member(request)
+def account_delete(request, member):
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         owndata.erase_member(member=member)

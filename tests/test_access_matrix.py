@@ -1,189 +1,300 @@
-"""Every URL in the URLconf × anonymous, member and staff gives the expected answer.
+"""Every URL in the URLconf × every role gives the expected answer, to a GET and to a POST.
 
-The table below must name every URL: a new URL fails `test_every_url_is_in_the_matrix`
-until its expected answers are written down here. Each cell is one of
+The roles: anonymous; a member; an organiser of the gathering the URL names; an
+organiser of another gathering; HR staff (embedded default: no two-factor
+authentication required); and HR staff without two-factor authentication under
+production settings (HR_REQUIRE_MFA on).
+
+GET_MATRIX must name every URL: a new URL fails `test_every_url_is_in_the_matrix`
+until its expected answers are written down here. POST_MATRIX names every URL of
+ours that accepts a POST; a POST to any other URL must be refused or answered 405,
+so a new state-changing URL fails `test_post` until it is listed there. Whenever a
+POST is refused, nothing in the database may have changed. Each cell is one of
   "200", "403", "404", "405"     that status code,
   "login"                        a redirect to the login page,
-  "302:/path/"                   a redirect to that path (query string ignored).
+  "mfa"                          a redirect to set up two-factor authentication, with the message,
+  "302:/path/"                   a redirect to that path (query string ignored, ids as <id>).
 """
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps
+from django.contrib import messages
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from .factories import JobFactory, NewsItemFactory, OrganisationFactory
-from .gatherings.factories import AgendaItemFactory, GatheringFactory, RsvpFactory
+from .factories import JobFactory, MemberFactory, NewsItemFactory, OrganisationFactory, StaffFactory
+from .gatherings.factories import (
+    AgendaItemFactory,
+    OrganiserFactory,
+    RsvpFactory,
+)
 from .invitations.factories import LeaverFactory, RegisterImportFactory, SegmentFactory
 
-# url name: (anonymous, member, staff)
-MATRIX = {
-    "home": ("200", "200", "200"),
-    "healthz": ("200", "200", "200"),
-    "set_language": ("405", "405", "405"),
-    "members:home": ("login", "200", "200"),
-    "hr_dashboard": ("login", "403", "200"),
-    "invitations:unsubscribe": ("200", "200", "200"),
+ALL_ROLES = ("anonymous", "member", "organiser", "other_organiser", "staff", "staff_without_mfa")
+REFUSALS = {"login", "403", "mfa"}
+
+
+def everyone(answer: str) -> tuple[str, ...]:
+    return (answer,) * len(ALL_ROLES)
+
+
+def once_logged_in(anonymous: str, logged_in: str) -> tuple[str, ...]:
+    """A page that answers every logged-in role alike."""
+    return (anonymous, *[logged_in] * (len(ALL_ROLES) - 1))
+
+
+def to_own_area(anonymous: str) -> tuple[str, ...]:
+    """A page that sends a logged-in person on to their own area."""
+    return (anonymous, "302:/members/", "302:/members/", "302:/members/", "302:/hr/", "302:/hr/")
+
+
+def hr_only(staff: str) -> tuple[str, ...]:
+    """HR's pages: HR staff get `staff`, with two-factor authentication where required."""
+    return ("login", "403", "403", "403", staff, "mfa")
+
+
+def members_and_hr(answer: str) -> tuple[str, ...]:
+    """The member area, open to members and to HR (with two-factor authentication)."""
+    return ("login", answer, answer, answer, answer, "mfa")
+
+
+def members_only(member: str) -> tuple[str, ...]:
+    """A member's own things (profile, data, answers): HR staff have none of their own."""
+    return ("login", member, member, member, "403", "mfa")
+
+
+def organisers_and_hr(answer: str) -> tuple[str, ...]:
+    """Pages of one gathering for its organisers and HR; an organiser of another is refused."""
+    return ("login", "403", answer, "403", answer, "mfa")
+
+
+# fmt: off
+# Who gets what: the helpers above name the usual rules; a literal tuple lists
+# (anonymous, member, organiser, other organiser, staff, staff without MFA).
+GET_MATRIX = {
+    "home":                                  everyone("200"),
+    "healthz":                               everyone("200"),
+    "set_language":                          everyone("405"),
+    "members:home":                          members_and_hr("200"),
+    "hr_dashboard":                          hr_only("200"),
+    "mail:unsubscribe":                      everyone("200"),
     # ESP webhooks exist only once ANYMAIL_WEBHOOK_SECRET is set.
-    "invitations:mailgun_tracking": ("404", "404", "404"),
-    "invitations:postmark_tracking": ("404", "404", "404"),
-    "invitations:amazon_ses_tracking": ("404", "404", "404"),
-    "invitations:brevo_tracking": ("404", "404", "404"),
+    "mail:mailgun_tracking":                 everyone("404"),
+    "mail:postmark_tracking":                everyone("404"),
+    "mail:amazon_ses_tracking":              everyone("404"),
+    "mail:brevo_tracking":                   everyone("404"),
     # invitations: joining (links in emails need no login) and asking to join
-    "invitations:join": ("200", "200", "200"),
-    "invitations:join_decline": ("200", "200", "200"),
-    "invitations:join_request": ("200", "200", "200"),
-    "invitations:join_request_sent": ("200", "200", "200"),
+    "invitations:join":                      everyone("200"),
+    "invitations:join_decline":              everyone("200"),
+    "invitations:join_request":              everyone("200"),
+    "invitations:join_request_sent":         everyone("200"),
     # members: the member area (HR staff have no member profile of their own)
-    "members:profile_edit": ("login", "200", "404"),
-    "members:employment_confirm": ("login", "405", "405"),
-    "members:competence_options": ("login", "204", "204"),
-    "members:directory": ("login", "200", "200"),
-    "members:profile": ("login", "200", "200"),
-    "members:photo": ("login", "404", "404"),
-    "members:job_list": ("login", "200", "200"),
-    "members:job_detail": ("login", "200", "200"),
-    "members:job_interest": ("login", "405", "405"),
-    "members:news_list": ("login", "200", "200"),
-    "members:guidelines": ("login", "200", "200"),
-    "members:my_data": ("login", "200", "404"),
-    "members:my_data_download": ("login", "405", "405"),
-    "members:account_delete": ("login", "200", "404"),
+    "members:profile_edit":                  members_only("200"),
+    "members:employment_confirm":            members_only("405"),
+    "members:competence_options":            members_and_hr("204"),
+    "members:directory":                     members_and_hr("200"),
+    "members:profile":                       members_and_hr("200"),
+    "members:photo":                         members_and_hr("404"),
+    "members:job_list":                      members_and_hr("200"),
+    "members:job_detail":                    members_and_hr("200"),
+    "members:job_interest":                  members_only("405"),
+    "members:news_list":                     members_and_hr("200"),
+    "members:guidelines":                    members_and_hr("200"),
+    "members:my_data":                       members_only("200"),
+    "members:my_data_download":              members_only("405"),
+    "members:account_delete":                members_only("200"),
     # members: HR pages
-    "hr_members:competence_search": ("login", "403", "200"),
-    "hr_members:competence_export": ("login", "403", "405"),
-    "hr_members:member_detail": ("login", "403", "200"),
-    "hr_members:job_list": ("login", "403", "200"),
-    "hr_members:job_create": ("login", "403", "200"),
-    "hr_members:job_detail": ("login", "403", "200"),
-    "hr_members:job_edit": ("login", "403", "200"),
-    "hr_members:job_delete": ("login", "403", "405"),
-    "hr_members:news_list": ("login", "403", "200"),
-    "hr_members:news_create": ("login", "403", "200"),
-    "hr_members:news_edit": ("login", "403", "200"),
-    "hr_members:news_delete": ("login", "403", "405"),
-    "hr_members:guidelines": ("login", "403", "200"),
-    "hr_members:audit_log": ("login", "403", "403"),
+    "hr_members:competence_search":          hr_only("200"),
+    "hr_members:competence_export":          hr_only("405"),
+    "hr_members:member_detail":              hr_only("200"),
+    "hr_members:job_list":                   hr_only("200"),
+    "hr_members:job_create":                 hr_only("200"),
+    "hr_members:job_detail":                 hr_only("200"),
+    "hr_members:job_edit":                   hr_only("200"),
+    "hr_members:job_delete":                 hr_only("405"),
+    "hr_members:news_list":                  hr_only("200"),
+    "hr_members:news_create":                hr_only("200"),
+    "hr_members:news_edit":                  hr_only("200"),
+    "hr_members:news_delete":                hr_only("405"),
+    "hr_members:guidelines":                 hr_only("200"),
+    # The audit log: superusers only (the staff here are not).
+    "hr_members:audit_log":                  hr_only("403"),
     # allauth: account pages
-    "account_login": ("200", "302:/members/", "302:/hr/"),
-    "account_logout": ("302:/", "200", "200"),
-    "account_inactive": ("200", "200", "200"),
-    "account_signup": ("200", "302:/members/", "302:/hr/"),
-    "account_reauthenticate": ("login", "200", "200"),
-    "account_request_reauthentication_code": ("login", "200", "200"),
-    "account_confirm_reauthentication_code": (
-        "login",
-        "302:/accounts/reauthenticate/code/",
-        "302:/accounts/reauthenticate/code/",
+    "account_login":                         to_own_area("200"),
+    "account_logout":                        once_logged_in("302:/", "200"),
+    "account_inactive":                      everyone("200"),
+    "account_signup":                        to_own_area("200"),
+    "account_reauthenticate":                once_logged_in("login", "200"),
+    "account_request_reauthentication_code": once_logged_in("login", "200"),
+    "account_confirm_reauthentication_code": once_logged_in(
+        "login", "302:/accounts/reauthenticate/code/"
     ),
-    "account_email": ("login", "200", "200"),
-    "account_email_verification_sent": ("200", "200", "200"),
-    "account_change_password": ("login", "200", "200"),
-    "account_set_password": (
-        "login",
-        "302:/accounts/password/change/",
-        "302:/accounts/password/change/",
-    ),
-    "account_reset_password": ("200", "200", "200"),
-    "account_reset_password_done": ("200", "200", "200"),
-    "account_reset_password_from_key": ("200", "200", "200"),
-    "account_reset_password_from_key_done": ("200", "200", "200"),
-    "account_confirm_email": ("200", "200", "200"),
-    "account_request_login_code": ("200", "302:/members/", "302:/hr/"),
-    "account_confirm_login_code": ("302:/accounts/login/code/", "302:/members/", "302:/hr/"),
+    "account_email":                         once_logged_in("login", "200"),
+    "account_email_verification_sent":       everyone("200"),
+    "account_change_password":               once_logged_in("login", "200"),
+    "account_set_password": once_logged_in("login", "302:/accounts/password/change/"),
+    "account_reset_password":                everyone("200"),
+    "account_reset_password_done":           everyone("200"),
+    "account_reset_password_from_key":       everyone("200"),
+    "account_reset_password_from_key_done":  everyone("200"),
+    "account_confirm_email":                 everyone("200"),
+    "account_request_login_code":            to_own_area("200"),
+    "account_confirm_login_code":            to_own_area("302:/accounts/login/code/"),
     # allauth: two-factor authentication
-    "mfa_index": ("login", "200", "200"),
-    "mfa_authenticate": ("login", "302:/members/", "302:/hr/"),
-    "mfa_reauthenticate": (
-        "login",
-        "302:/accounts/reauthenticate/",
-        "302:/accounts/reauthenticate/",
-    ),
-    "mfa_activate_totp": (
-        "login",
-        "302:/accounts/reauthenticate/",
-        "302:/accounts/reauthenticate/",
-    ),
+    "mfa_index":                             once_logged_in("login", "200"),
+    "mfa_authenticate":                      to_own_area("login"),
+    "mfa_reauthenticate": once_logged_in("login", "302:/accounts/reauthenticate/"),
+    "mfa_activate_totp": once_logged_in("login", "302:/accounts/reauthenticate/"),
     # Without an authenticator there is nothing to deactivate or view.
-    "mfa_deactivate_totp": ("login", "404", "404"),
-    "mfa_view_recovery_codes": ("login", "404", "404"),
-    "mfa_generate_recovery_codes": (
-        "login",
-        "302:/accounts/reauthenticate/",
-        "302:/accounts/reauthenticate/",
-    ),
-    "mfa_download_recovery_codes": ("login", "404", "404"),
+    "mfa_deactivate_totp":                   once_logged_in("login", "404"),
+    "mfa_view_recovery_codes":               once_logged_in("login", "404"),
+    "mfa_generate_recovery_codes": once_logged_in("login", "302:/accounts/reauthenticate/"),
+    "mfa_download_recovery_codes":           once_logged_in("login", "404"),
     # invitations: the leavers register and its import (HR)
-    "hr_invitations:register": ("login", "403", "200"),
-    "hr_invitations:leaver_detail": ("login", "403", "200"),
-    "hr_invitations:leaver_erase": ("login", "403", "200"),
-    "hr_invitations:segment_edit": ("login", "403", "200"),
-    "hr_invitations:segment_delete": ("login", "403", "405"),
-    "hr_invitations:retention": ("login", "403", "200"),
-    "hr_invitations:segments": ("login", "403", "200"),
-    "hr_invitations:segment_create": ("login", "403", "405"),
-    "hr_invitations:import_start": ("login", "403", "200"),
-    "hr_invitations:import_detail": ("login", "403", "200"),
-    "hr_invitations:import_progress": ("login", "403", "200"),
+    "hr_invitations:register":               hr_only("200"),
+    "hr_invitations:leaver_detail":          hr_only("200"),
+    "hr_invitations:leaver_erase":           hr_only("200"),
+    "hr_invitations:segment_edit":           hr_only("200"),
+    "hr_invitations:segment_delete":         hr_only("405"),
+    "hr_invitations:retention":              hr_only("200"),
+    "hr_invitations:segments":               hr_only("200"),
+    "hr_invitations:segment_create":         hr_only("405"),
+    "hr_invitations:import_start":           hr_only("200"),
+    "hr_invitations:import_detail":          hr_only("200"),
+    "hr_invitations:import_progress":        hr_only("200"),
     # The error rows download exists only for an import with errors.
-    "hr_invitations:import_errors": ("login", "403", "404"),
+    "hr_invitations:import_errors":          hr_only("404"),
     # invitations: campaigns, the outbox and requests to join (HR)
-    "hr_invitations:campaigns": ("login", "403", "200"),
-    "hr_invitations:campaign_create": ("login", "403", "200"),
-    "hr_invitations:campaign_detail": ("login", "403", "200"),
-    "hr_invitations:campaign_edit": ("login", "403", "200"),
-    "hr_invitations:campaign_preview": ("login", "403", "200"),
-    "hr_invitations:campaign_test": ("login", "403", "405"),
-    "hr_invitations:campaign_control": ("login", "403", "405"),
-    "hr_invitations:campaign_progress": ("login", "403", "200"),
-    "hr_invitations:outbox": ("login", "403", "200"),
-    "hr_invitations:join_requests": ("login", "403", "200"),
-    "hr_invitations:join_request_decide": ("login", "403", "405"),
+    "hr_invitations:campaigns":              hr_only("200"),
+    "hr_invitations:campaign_create":        hr_only("200"),
+    "hr_invitations:campaign_detail":        hr_only("200"),
+    "hr_invitations:campaign_edit":          hr_only("200"),
+    "hr_invitations:campaign_preview":       hr_only("200"),
+    "hr_invitations:campaign_test":          hr_only("405"),
+    "hr_invitations:campaign_control":       hr_only("405"),
+    "hr_invitations:campaign_progress":      hr_only("200"),
+    "hr_invitations:outbox":                 hr_only("200"),
+    "hr_invitations:join_requests":          hr_only("200"),
+    "hr_invitations:join_request_decide":    hr_only("405"),
     # gatherings: member pages, answer links, pages shared by HR and organisers
-    "gatherings:list": ("login", "200", "404"),
-    "gatherings:detail": ("login", "200", "200"),
-    "gatherings:answer": ("login", "405", "405"),
-    "gatherings:ics": ("login", "200", "200"),
-    "gatherings:agenda_print": ("login", "200", "200"),
-    "gatherings:agenda": ("login", "403", "200"),
-    "gatherings:agenda_reorder": ("login", "403", "405"),
-    "gatherings:agenda_move": ("login", "403", "405"),
-    "gatherings:agenda_item_edit": ("login", "403", "200"),
-    "gatherings:agenda_item_delete": ("login", "403", "405"),
-    "gatherings:attendees": ("login", "403", "200"),
-    "gatherings:attendees_export": ("login", "403", "200"),
-    "gatherings:rsvp": ("200", "200", "200"),
+    "gatherings:list":                       members_only("200"),
+    "gatherings:detail":                     members_and_hr("200"),
+    "gatherings:answer":                     members_only("405"),
+    "gatherings:ics":                        members_and_hr("200"),
+    "gatherings:agenda_print":               members_and_hr("200"),
+    "gatherings:agenda":                     organisers_and_hr("200"),
+    "gatherings:agenda_reorder":             organisers_and_hr("405"),
+    "gatherings:agenda_move":                organisers_and_hr("405"),
+    "gatherings:agenda_item_edit":           organisers_and_hr("200"),
+    "gatherings:agenda_item_delete":         organisers_and_hr("405"),
+    "gatherings:attendees":                  organisers_and_hr("200"),
+    "gatherings:attendees_export":           organisers_and_hr("200"),
+    "gatherings:rsvp":                       everyone("200"),
     # gatherings: HR pages
-    "hr_gatherings:list": ("login", "403", "200"),
-    "hr_gatherings:create": ("login", "403", "200"),
-    "hr_gatherings:copy_last": ("login", "403", "405"),
-    "hr_gatherings:hosts": ("login", "403", "200"),
-    "hr_gatherings:host_ask": ("login", "403", "405"),
-    "hr_members:organisation_list": ("login", "403", "200"),
-    "hr_members:organisation_create": ("login", "403", "200"),
-    "hr_members:organisation_edit": ("login", "403", "200"),
-    "hr_gatherings:detail": ("login", "403", "200"),
-    "hr_gatherings:edit": ("login", "403", "200"),
-    "hr_gatherings:publish": ("login", "403", "405"),
-    "hr_gatherings:cancel": ("login", "403", "405"),
-    "hr_gatherings:done": ("login", "403", "405"),
-    "hr_gatherings:message": ("login", "403", "200"),
-    "hr_gatherings:organiser_add": ("login", "403", "405"),
-    "hr_gatherings:organiser_remove": ("login", "403", "405"),
+    "hr_gatherings:list":                    hr_only("200"),
+    "hr_gatherings:create":                  hr_only("200"),
+    "hr_gatherings:copy_last":               hr_only("405"),
+    "hr_gatherings:hosts":                   hr_only("200"),
+    "hr_gatherings:host_ask":                hr_only("405"),
+    "hr_members:organisation_list":          hr_only("200"),
+    "hr_members:organisation_create":        hr_only("200"),
+    "hr_members:organisation_edit":          hr_only("200"),
+    "hr_gatherings:detail":                  hr_only("200"),
+    "hr_gatherings:edit":                    hr_only("200"),
+    "hr_gatherings:publish":                 hr_only("405"),
+    "hr_gatherings:cancel":                  hr_only("405"),
+    "hr_gatherings:done":                    hr_only("405"),
+    "hr_gatherings:message":                 hr_only("200"),
+    "hr_gatherings:organiser_add":           hr_only("405"),
+    "hr_gatherings:organiser_remove":        hr_only("405"),
+}
+
+# What a POST answers, for every URL of ours that accepts one (empty form data).
+POST_MATRIX = {
+    # site-wide
+    "set_language":                          everyone("302:/"),
+    # public: links in emails need no login; ESP webhooks exist only with their secret
+    "invitations:join":                      everyone("200"),
+    "invitations:join_decline":              everyone("200"),
+    "invitations:join_request":              everyone("200"),
+    "mail:amazon_ses_tracking":              everyone("404"),
+    "mail:brevo_tracking":                   everyone("404"),
+    "mail:mailgun_tracking":                 everyone("404"),
+    "mail:postmark_tracking":                everyone("404"),
+    "mail:unsubscribe":                      everyone("200"),
+    # members: the member area
+    "members:account_delete":                members_only("302:/accounts/reauthenticate/"),
+    "members:employment_confirm":            members_only("302:/members/"),
+    "members:guidelines":                    ("login", "404", "404", "404", "404", "mfa"),
+    "members:job_interest":                  members_only("302:/members/jobs/<id>/"),
+    "members:my_data_download":              members_only("200"),
+    "members:profile_edit":                  members_only("200"),
+    # members: HR pages
+    "hr_members:competence_export":          hr_only("302:/hr/members/search/"),
+    "hr_members:guidelines":                 hr_only("200"),
+    "hr_members:job_create":                 hr_only("200"),
+    "hr_members:job_delete":                 hr_only("302:/hr/jobs/"),
+    "hr_members:job_edit":                   hr_only("200"),
+    "hr_members:news_create":                hr_only("200"),
+    "hr_members:news_delete":                hr_only("302:/hr/news/"),
+    "hr_members:news_edit":                  hr_only("200"),
+    "hr_members:organisation_create":        hr_only("200"),
+    "hr_members:organisation_edit":          hr_only("200"),
+    # invitations: HR pages
+    "hr_invitations:campaign_control":       hr_only("302:/hr/campaigns/<id>/"),
+    "hr_invitations:campaign_create":        hr_only("200"),
+    "hr_invitations:campaign_edit":          hr_only("200"),
+    "hr_invitations:campaign_test":          hr_only("302:/hr/campaigns/<id>/"),
+    "hr_invitations:import_detail":          hr_only("200"),
+    "hr_invitations:import_start":           hr_only("200"),
+    "hr_invitations:join_request_decide":    hr_only("302:/hr/join-requests/"),
+    "hr_invitations:leaver_erase":           hr_only("302:/hr/register/"),
+    "hr_invitations:segment_create":         hr_only("302:/hr/register/"),
+    "hr_invitations:segment_delete":         hr_only("302:/hr/register/segments/"),
+    "hr_invitations:segment_edit":           hr_only("200"),
+    # gatherings: member pages, answer links, pages shared by HR and organisers
+    "gatherings:agenda":                     organisers_and_hr("200"),
+    "gatherings:agenda_item_delete":         organisers_and_hr("302:/gatherings/<id>/agenda/"),
+    "gatherings:agenda_item_edit":           organisers_and_hr("200"),
+    "gatherings:agenda_move":                organisers_and_hr("302:/gatherings/<id>/agenda/"),
+    "gatherings:agenda_reorder":             organisers_and_hr("200"),
+    "gatherings:answer":                     members_only("302:/gatherings/<id>/"),
+    "gatherings:rsvp":                       everyone("200"),
+    # gatherings: HR pages
+    "hr_gatherings:cancel":                  hr_only("302:/hr/gatherings/<id>/"),
+    "hr_gatherings:copy_last":               hr_only("302:/hr/gatherings/<id>/edit/"),
+    "hr_gatherings:create":                  hr_only("200"),
+    "hr_gatherings:done":                    hr_only("302:/hr/gatherings/<id>/"),
+    "hr_gatherings:edit":                    hr_only("200"),
+    "hr_gatherings:host_ask":                hr_only("404"),
+    "hr_gatherings:message":                 hr_only("200"),
+    "hr_gatherings:organiser_add":           hr_only("302:/hr/gatherings/<id>/"),
+    "hr_gatherings:organiser_remove":        hr_only("302:/hr/gatherings/<id>/"),
+    "hr_gatherings:publish":                 hr_only("302:/hr/gatherings/<id>/"),
+}
+# fmt: on
+
+# tests/pages.py visits every page as the three basic roles.
+ROLES = ("anonymous", "member", "staff")
+MATRIX = {
+    name: tuple(answers[ALL_ROLES.index(role)] for role in ROLES)
+    for name, answers in GET_MATRIX.items()
 }
 
 
 def _unsubscribe_kwargs(world):
-    from invitations.outbox import OutboxEmail
-    from invitations.sending import unsubscribe_token
+    from alumni_network.mail.models import OutboxEmail
+    from alumni_network.mail.rendering import unsubscribe_token
 
     row = OutboxEmail.objects.create(kind="hr_message", to_email="kari@example.org", language="nb")
     return {"token": unsubscribe_token(row)}
 
 
 def _join_kwargs():
-    from invitations.joining import join_token
+    from invitations.joining.links import join_token
     from invitations.models import Invitation
 
     invitation = Invitation.objects.create(leaver=LeaverFactory())
@@ -191,7 +302,7 @@ def _join_kwargs():
 
 
 def _campaign():
-    from invitations.campaigns import create_campaign
+    from invitations.campaigns.lifecycle import create_campaign
 
     return create_campaign(name="Høst", segment=SegmentFactory(), user=None)
 
@@ -202,10 +313,20 @@ def _join_request():
     return JoinRequest.objects.create(name="Kari Nordmann", email="kari@example.org", years="2010")
 
 
+def _agenda_item_kwargs():
+    item = AgendaItemFactory()
+    return {"pk": item.gathering_id, "item_pk": item.pk}
+
+
+def _organiser_kwargs():
+    organiser = OrganiserFactory()
+    return {"pk": organiser.gathering_id, "organiser_pk": organiser.pk}
+
+
 # Arguments for URLs that take them: a dict, or a function of the `world`
 # fixture's dict (member_user, staff_user) that creates what it needs.
 KWARGS = {
-    "invitations:unsubscribe": _unsubscribe_kwargs,
+    "mail:unsubscribe": _unsubscribe_kwargs,
     "hr_members:organisation_edit": lambda w: {"pk": OrganisationFactory().pk},
     "invitations:join": lambda w: _join_kwargs(),
     "invitations:join_decline": lambda w: _join_kwargs(),
@@ -240,9 +361,7 @@ KWARGS = {
         for name in ("detail", "answer", "ics", "agenda_print", "agenda", "agenda_reorder")
     },
     **{
-        f"gatherings:{name}": lambda w: (
-            lambda item: {"pk": item.gathering_id, "item_pk": item.pk}
-        )(AgendaItemFactory())
+        f"gatherings:{name}": lambda w: _agenda_item_kwargs()
         for name in ("agenda_move", "agenda_item_edit", "agenda_item_delete")
     },
     "gatherings:attendees": lambda w: {"pk": RsvpFactory(dietary="Vegetar").gathering_id},
@@ -255,7 +374,7 @@ KWARGS = {
         f"hr_gatherings:{name}": lambda w: {"pk": AgendaItemFactory().gathering_id}
         for name in ("detail", "edit", "publish", "cancel", "done", "message", "organiser_add")
     },
-    "hr_gatherings:organiser_remove": lambda w: {"pk": GatheringFactory().pk, "organiser_pk": 1},
+    "hr_gatherings:organiser_remove": lambda w: _organiser_kwargs(),
 }
 
 
@@ -263,9 +382,6 @@ def gathering_answer_token(rsvp):
     from gatherings.rsvp import make_token
 
     return make_token(rsvp=rsvp)
-
-
-ROLES = ("anonymous", "member", "staff")
 
 
 def url_names(patterns=None, namespace=None):
@@ -280,41 +396,111 @@ def url_names(patterns=None, namespace=None):
             yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
 
+def is_allauths(name: str) -> bool:
+    """allauth's own pages: their POSTs are allauth's to test."""
+    return name.startswith(("account_", "mfa_"))
+
+
 def test_every_url_is_in_the_matrix():
-    missing = sorted(set(url_names()) - set(MATRIX))
-    assert missing == [], "add these URLs to MATRIX with their expected answers"
+    missing = sorted(set(url_names()) - set(GET_MATRIX))
+    assert missing == [], "add these URLs to GET_MATRIX with their expected answers"
 
 
 def test_matrix_names_only_existing_urls():
-    assert sorted(set(MATRIX) - set(url_names())) == []
+    assert sorted(set(GET_MATRIX) - set(url_names())) == []
+    assert sorted(set(POST_MATRIX) - set(url_names())) == []
+
+
+def url_kwargs(name, world) -> dict:
+    kwargs = KWARGS.get(name, {})
+    return kwargs(world) if callable(kwargs) else kwargs
 
 
 def url_for(name, world):
-    kwargs = KWARGS.get(name, {})
-    if callable(kwargs):
-        kwargs = kwargs(world)
+    return reverse(name, kwargs=url_kwargs(name, world))
+
+
+@pytest.fixture
+def world(world):
+    """The shared world, plus the roles only this module visits as."""
+    return world | {
+        "organiser_user": MemberFactory().user,
+        "other_organiser_user": OrganiserFactory().member.user,
+        "staff_without_mfa_user": StaffFactory(),
+    }
+
+
+def url_with_organiser(name, world) -> str:
+    """The URL, with the organiser made an organiser of the gathering it names."""
+    kwargs = url_kwargs(name, world)
+    if name.startswith(("gatherings:", "hr_gatherings:")) and "pk" in kwargs:
+        OrganiserFactory(gathering_id=kwargs["pk"], member=world["organiser_user"].member)
     return reverse(name, kwargs=kwargs)
 
 
-def client_as(role, world):
+def client_as(role, world, settings):
     client = Client()
     if role != "anonymous":
         client.force_login(world[f"{role}_user"])
+    if role == "staff_without_mfa":
+        settings.HR_REQUIRE_MFA = True  # as in production
     return client
 
 
 def answer(response) -> str:
     if response.status_code in (301, 302):
-        target = urlsplit(response.url).path
+        target = re.sub(r"/\d+/", "/<id>/", urlsplit(response.url).path)
         if target == reverse("account_login"):
             return "login"
+        if target == reverse("mfa_activate_totp") and told_to_set_up_mfa(response):
+            return "mfa"
         return f"302:{target}"
     return str(response.status_code)
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_access(name, role, world):
-    expected = MATRIX[name][ROLES.index(role)]
-    response = client_as(role, world).get(url_for(name, world))
+def told_to_set_up_mfa(response) -> bool:
+    return any(
+        message.level == messages.WARNING
+        for message in messages.get_messages(response.wsgi_request)
+    )
+
+
+def database_rows() -> dict[str, list[tuple]]:
+    """Every row of every table (sessions aside: logging in writes one)."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if not model._meta.proxy and model._meta.label != "sessions.Session"
+    }
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize("name", sorted(GET_MATRIX))
+def test_get(name, role, world, settings):
+    url = url_with_organiser(name, world)
+    response = client_as(role, world, settings).get(url)
+
+    assert answer(response) == GET_MATRIX[name][ALL_ROLES.index(role)]
+
+
+def expected_post_answer(name, role) -> str:
+    if name in POST_MATRIX:
+        return POST_MATRIX[name][ALL_ROLES.index(role)]
+    get_answer = GET_MATRIX[name][ALL_ROLES.index(role)]
+    return get_answer if get_answer in REFUSALS else "405"
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize("name", sorted(name for name in GET_MATRIX if not is_allauths(name)))
+def test_post(name, role, world, settings):
+    url = url_with_organiser(name, world)
+    client = client_as(role, world, settings)
+    before = database_rows()
+
+    response = client.post(url)
+
+    expected = expected_post_answer(name, role)
     assert answer(response) == expected
+    if expected in REFUSALS:
+        after = database_rows()
+        assert [table for table in before if after[table] != before[table]] == []

@@ -1,0 +1,34 @@
+"""Who may do what with gatherings (django-rules predicates and permissions).
+
+Views enforce these with `members.access.permission_required`; the roles
+coordinator and member come from members/rules.py.
+"""
+
+import rules
+
+from members.access import request_member
+from members.rules import is_coordinator, is_member
+
+from .models import Organiser
+
+
+@rules.predicate
+def is_organiser(user, gathering) -> bool:
+    """A member HR made an organiser of this gathering."""
+    member = request_member(user)
+    if gathering is None or member is None or not user.is_active:
+        return False
+    return Organiser.objects.filter(gathering=gathering, member=member).exists()
+
+
+# HR's pages: planning, publishing, organisers, host rotation, messages to attendees.
+rules.add_perm("gatherings.manage_gatherings", is_coordinator)
+# A gathering's page, calendar file and programme. Which gatherings a member may
+# open at all (not drafts, meant for them) the view's queryset decides: 404 otherwise.
+rules.add_perm("gatherings.view_gathering", is_coordinator | is_member)
+# A member's own gatherings and their answer to one.
+rules.add_perm("gatherings.attend_gathering", is_member)
+# Organisers edit the agenda and see who comes for their one gathering; nothing more.
+can_organise = is_coordinator | is_organiser
+rules.add_perm("gatherings.edit_agenda", can_organise)
+rules.add_perm("gatherings.view_attendees", can_organise)
