@@ -71,11 +71,14 @@ def campaign_rows(campaign, count, *, offset=0):
 
 
 def rendered(campaign, count) -> list[tuple[str, bytes]]:
-    """The bytes Django's message makes of each row, rendered before any clock starts."""
+    """The bytes Django's SMTP backend sends for each row, rendered before any clock starts."""
     templates = TemplateCache()
     with rendering_batch():  # as a worker renders a batch
         return [
-            (row.to_email, render_message(row, templates=templates).message().as_bytes())
+            (
+                row.to_email,
+                render_message(row, templates=templates).message().as_bytes(linesep="\r\n"),
+            )
             for row in campaign_rows(campaign, count, offset=10_000_000)
         ]
 
