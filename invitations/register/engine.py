@@ -33,9 +33,9 @@ from invitations.register.mapping import (
     mapping_notes,
     mapping_problems,
 )
-from invitations.register.merge_rows import _merge_error, _process_batch
-from invitations.register.results import SAMPLE_SIZE, ImportResult, _Row, store_result
-from invitations.register.rows import _EMAIL, _NUMBER, DATA_FIELDS, RowChecker, is_blank
+from invitations.register.merge_rows import merge_batch, merge_error
+from invitations.register.results import SAMPLE_SIZE, CheckedRow, ImportResult, store_result
+from invitations.register.rows import DATA_FIELDS, EMAIL_INDEX, NUMBER_INDEX, RowChecker, is_blank
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class _DuplicateFinder:
     def check(self, values: list, line: int) -> list[str]:
         """Where this row's keys (values in DATA_FIELDS order) came first, if before it."""
         reasons = []
-        for name, slot in (("employee_number", _NUMBER), ("email", _EMAIL)):
+        for name, slot in (("employee_number", NUMBER_INDEX), ("email", EMAIL_INDEX)):
             key = values[slot]
             if not key:
                 continue
@@ -199,7 +199,7 @@ def _fresh_rows(rows, check, result, suppression, on_progress, batch_size):
             add_error(line, reasons, cells)
             continue
         result.created += 1
-        email = values[_EMAIL]
+        email = values[EMAIL_INDEX]
         if not email:
             result.without_email += 1
             yield line, values, in_register
@@ -244,9 +244,9 @@ def _batches(
     seen: dict[int, int] = {}  # leaver id: the line that matched them
     register_import_id = register_import.pk if register_import else None
     for batch in _checked_batches(rows, check, result, batch_size):
-        _process_batch(
+        merge_batch(
             [
-                _Row(line, dict(zip(DATA_FIELDS, values, strict=True)), cells)
+                CheckedRow(line, dict(zip(DATA_FIELDS, values, strict=True)), cells)
                 for line, values, cells in batch
             ],
             result,
@@ -293,7 +293,7 @@ def _take_outcome(merge: "merge_sql.BatchMerge", batch: list, result: ImportResu
     outcome = merge.result()
     if outcome is None:
         return
-    without_address = sum(1 for _line, values, _cells in batch if not values[_EMAIL])
+    without_address = sum(1 for _line, values, _cells in batch if not values[EMAIL_INDEX])
     result.created += len(batch) - outcome.matched
     result.updated += outcome.updated
     result.unchanged += outcome.unchanged
@@ -318,4 +318,4 @@ def _take_outcome(merge: "merge_sql.BatchMerge", batch: list, result: ImportResu
                 }
             )
         else:
-            result.add_error(line, [_merge_error(kind, detail, values)], cells)
+            result.add_error(line, [merge_error(kind, detail, values)], cells)

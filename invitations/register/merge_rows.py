@@ -10,16 +10,16 @@ from django.utils.translation import gettext as _
 from invitations.models import Leaver
 from invitations.register import merge_sql, writes
 from invitations.register.mapping import FIELDS, IDENTITY_FIELDS
-from invitations.register.results import SAMPLE_SIZE, ImportResult, _json_value, _Row
-from invitations.register.rows import _EMAIL
+from invitations.register.results import SAMPLE_SIZE, CheckedRow, ImportResult, json_value
+from invitations.register.rows import EMAIL_INDEX
 
 
-def _merge_error(kind: str, detail: str, values: list) -> str:
+def merge_error(kind: str, detail: str, values: list) -> str:
     """Why a row that matched someone in the register cannot be applied, for a person."""
     if kind == merge_sql.EMAIL_NUMBERED:
-        return _email_numbered(values[_EMAIL], detail)
+        return _email_numbered(values[EMAIL_INDEX], detail)
     if kind == merge_sql.EMAIL_TAKEN:
-        return _email_taken(values[_EMAIL], detail)
+        return _email_taken(values[EMAIL_INDEX], detail)
     if kind == merge_sql.SAME_PERSON:
         return _same_person(detail)
     hired, left = (datetime.date.fromisoformat(day) for day in detail.split())
@@ -53,8 +53,8 @@ def _left_before_hired(hired: datetime.date, left: datetime.date) -> str:
     }
 
 
-def _process_batch(
-    batch: list[_Row],
+def merge_batch(
+    batch: list[CheckedRow],
     result: ImportResult,
     register_import_id: int | None,
     suppression: writes.SuppressionCheck,
@@ -116,7 +116,7 @@ def _process_batch(
                 continue  # an empty cell never erases how a person is matched
             old = leaver[name]
             if old != new and (old or new):
-                changes[name] = [_json_value(old), _json_value(new)]
+                changes[name] = [json_value(old), json_value(new)]
         if is_suppressed and leaver["status"] != Leaver.Status.SUPPRESSED:
             changes["status"] = [leaver["status"], str(Leaver.Status.SUPPRESSED)]
         hired = values["hired_on"] if "hired_on" in changes else leaver["hired_on"]

@@ -7,7 +7,7 @@ the same connection (so in the import's transaction) while the caller reads and
 checks the next batch. Python sees only the counts, the rows in error and a sample
 of the changes: a million rows need no more from it than reading the file.
 
-The rules are the ones `imports._process_batch` applies row by row elsewhere: a
+The rules are the ones `imports.merge_batch` applies row by row elsewhere: a
 row matches by employee number, else by email; an address that belongs to someone
 else, a person matched twice, or a change that would leave before being hired is an
 error; an empty employee number or email never erases one; a suppressed address
@@ -65,7 +65,7 @@ _SUPPRESS = (
 
 
 def _name(alias: str) -> str:
-    """A person's name as the preview shows it (imports._name), in SQL."""
+    """A person's name as the preview shows it (merge_rows._name), in SQL."""
     return (
         f"COALESCE(NULLIF(btrim({alias}.first_name || ' ' || {alias}.last_name), ''), "
         f"NULLIF({alias}.email, ''), {alias}.employee_number)"

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from invitations.models import RegisterImport
 from invitations.register.mapping import REASON
-from invitations.register.rows import _text
+from invitations.register.rows import cell_text
 
 # A preview keeps every error up to this many (with the row's values, for the
 # error download) and a sample of the changes; beyond that it only counts.
@@ -42,20 +42,20 @@ class ImportResult:
         if len(self.error_rows) < MAX_STORED_ERRORS:
             # The row is kept for the error download, but never a reason for leaving.
             values = [
-                "" if self.mapping[i : i + 1] == [REASON] else _text(cell)
+                "" if self.mapping[i : i + 1] == [REASON] else cell_text(cell)
                 for i, cell in enumerate(cells)
             ]
             self.error_rows.append({"line": line, "reason": " ".join(reasons), "values": values})
 
 
 @dataclass
-class _Row:
+class CheckedRow:
     line: int
     values: dict
     cells: list
 
 
-def _json_value(value):
+def json_value(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value

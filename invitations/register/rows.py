@@ -48,7 +48,7 @@ def parse_date(value) -> datetime.date | None:
     return parse_date(str(value))
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.date):
@@ -86,7 +86,7 @@ def validate_row(cells: list, mapping: list[str]) -> tuple[dict, list[str]]:
 # The columns of a row as the engine passes it on: every field, in this order.
 DATA_FIELDS = list(writes.DATA_FIELDS)
 _EMPTY = [None if name in DATE_FIELDS else "" for name in DATA_FIELDS]
-_NUMBER, _FIRST, _LAST, _EMAIL = (
+NUMBER_INDEX, _FIRST, _LAST, EMAIL_INDEX = (
     DATA_FIELDS.index(name) for name in ("employee_number", "first_name", "last_name", "email")
 )
 _HIRED, _LEFT = DATA_FIELDS.index("hired_on"), DATA_FIELDS.index("left_on")
@@ -129,7 +129,7 @@ class RowChecker:
             except (ValueError, OverflowError):
                 errors.append(
                     _("%(field)s “%(value)s” is not a date (write it as dd.mm.yyyy).")
-                    % {"field": FIELDS[name], "value": _text(raw)}
+                    % {"field": FIELDS[name], "value": cell_text(raw)}
                 )
                 return None
             if type(raw) is str:
@@ -142,7 +142,7 @@ class RowChecker:
         width, count = self.width, len(cells)
         errors: list[str] = []
         if count != width:
-            if count > width and any(_text(cell) for cell in cells[width:]):
+            if count > width and any(cell_text(cell) for cell in cells[width:]):
                 errors.append(
                     _(
                         "The row has %(cells)s columns but the header has %(headers)s. "
@@ -155,7 +155,7 @@ class RowChecker:
         values = _EMPTY.copy()
         for index, slot, name, limit in self.texts:
             raw = cells[index]
-            text = raw.strip() if type(raw) is str else _text(raw)
+            text = raw.strip() if type(raw) is str else cell_text(raw)
             if len(text) > limit:
                 errors.append(
                     _("%(field)s is longer than %(limit)s characters.")
@@ -164,7 +164,7 @@ class RowChecker:
             values[slot] = text
         if self.email is not None:
             raw = cells[self.email]
-            email = (raw.strip() if type(raw) is str else _text(raw)).lower()
+            email = (raw.strip() if type(raw) is str else cell_text(raw)).lower()
             if email:
                 if not (len(email) <= 254 and _PLAIN_EMAIL.match(email)) and (
                     error := _email_error(email)
@@ -175,12 +175,12 @@ class RowChecker:
                         _("%(field)s is longer than %(limit)s characters.")
                         % {"field": FIELDS["email"], "limit": _MAX_LENGTHS["email"]}
                     )
-            values[_EMAIL] = email
+            values[EMAIL_INDEX] = email
         for index, slot, name in self.dates:
             raw = cells[index]
             if raw != "":
                 values[slot] = self._date(raw, name, errors)
-        if not (values[_NUMBER] or values[_EMAIL]):
+        if not (values[NUMBER_INDEX] or values[EMAIL_INDEX]):
             errors.append(_("The row has neither an employee number nor an email."))
         if not (values[_FIRST] or values[_LAST]):
             errors.append(_("The row has no name."))
@@ -198,4 +198,4 @@ def is_blank(cells: list) -> bool:
     try:
         return not "".join(cells).strip()
     except TypeError:  # XLSX cells are numbers and dates too
-        return not any(_text(cell) for cell in cells)
+        return not any(cell_text(cell) for cell in cells)
