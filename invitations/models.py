@@ -284,4 +284,4 @@ class Segment(models.Model):
         return self.name
 
 
-from invitations.campaigns.models import Campaign, Invitation, JoinRequest  # noqa: E402,F401 - campaigns and joining
+from .campaigns.models import Campaign, Invitation, JoinRequest  # noqa: E402,F401 - campaigns and joining

@@ -4,7 +4,8 @@ from django.utils import timezone
 
 from alumni_network.mail.models import Suppression
 from alumni_network.mail.suppression import suppress_email
-from invitations.models import Invitation, Leaver
+
+from .models import Invitation, Leaver
 
 
 def mark_suppressed_leavers(sender, *, email: str, reason: str, **kwargs) -> None:

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from invitations.models import Campaign, Invitation, Leaver, Segment
-from invitations.register.filters import segment_leavers
+from ..models import Campaign, Invitation, Leaver, Segment
+from ..register.filters import segment_leavers
 
 # Campaigns whose invitations still count as open: their people are not invited again.
 OPEN_STATUSES = (Campaign.Status.SENDING, Campaign.Status.PAUSED)

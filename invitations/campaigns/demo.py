@@ -14,13 +14,14 @@ from django.utils import timezone
 from alumni_network.mail.models import OutboxEmail, Suppression
 from alumni_network.mail.queueing import BulkEmail, queue_emails_bulk
 from alumni_network.mail.suppression import suppress_email
-from invitations.campaigns.emails import INVITATION_KIND, REMINDER_KIND
-from invitations.campaigns.lifecycle import create_campaign, schedule_campaign, start_campaign
-from invitations.campaigns.placeholders import recipient_data
-from invitations.joining.join import decline_invitation, join_network
-from invitations.joining.requests import request_to_join
-from invitations.models import Campaign, Invitation, JoinRequest, Leaver, Segment
 from members.models import User
+
+from ..joining.join import decline_invitation, join_network
+from ..joining.requests import request_to_join
+from ..models import Campaign, Invitation, JoinRequest, Leaver, Segment
+from .emails import INVITATION_KIND, REMINDER_KIND
+from .lifecycle import create_campaign, schedule_campaign, start_campaign
+from .placeholders import recipient_data
 
 SENT_CAMPAIGN = "Høst 2026 – sluttet 2022–2025"
 DRAFT_CAMPAIGN = "Vår 2027 – sluttet 2019–2025"

@@ -6,9 +6,10 @@ from django.utils.dateparse import parse_datetime
 from alumni_network.mail.kinds import EmailContent, EmailKind, paragraphs, register_email_kind
 from alumni_network.mail.models import OutboxEmail
 from alumni_network.mail.rendering import batch_cache
-from invitations.campaigns.placeholders import fill_placeholders
-from invitations.joining.links import decline_url, join_url
-from invitations.models import Campaign
+
+from ..joining.links import decline_url, join_url
+from ..models import Campaign
+from .placeholders import fill_placeholders
 
 INVITATION_KIND = "campaign_invitation"
 REMINDER_KIND = "campaign_reminder"

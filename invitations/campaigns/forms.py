@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alumni_network.mail.models import OutboxEmail
-from invitations.models import Campaign, Segment
+
+from ..models import Campaign, Segment
 
 PLACEHOLDER_HELP = _(
     "You can use {first_name}, {years} (years at the company), {next_gathering}, "

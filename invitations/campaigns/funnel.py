@@ -6,10 +6,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Subquery
 
 from alumni_network.mail.models import OutboxEmail
-from invitations.campaigns.emails import INVITATION_KIND
-from invitations.campaigns.lifecycle import IN_FLIGHT
-from invitations.campaigns.reminders import remindable
-from invitations.models import Campaign, Invitation
+
+from ..models import Campaign, Invitation
+from .emails import INVITATION_KIND
+from .lifecycle import IN_FLIGHT
+from .reminders import remindable
 
 # The funnel -----------------------------------------------------------------------------
 

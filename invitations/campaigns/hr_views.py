@@ -12,9 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alumni_network.mail.models import OutboxEmail
 from alumni_network.mail.rendering import TemplateCache, render_message
-from invitations.campaigns.audience import EXCLUSION_REASONS, audience, excluded_sample, recipients
-from invitations.campaigns.emails import INVITATION_KIND, REMINDER_KIND
-from invitations.campaigns.forms import (
+from members.access import permission_required
+
+from ..models import Campaign, Leaver, Segment
+from .audience import EXCLUSION_REASONS, audience, excluded_sample, recipients
+from .emails import INVITATION_KIND, REMINDER_KIND
+from .forms import (
     CampaignCreateForm,
     CampaignMessageForm,
     OutboxFilterForm,
@@ -22,9 +25,9 @@ from invitations.campaigns.forms import (
     ScheduleForm,
     TestSendForm,
 )
-from invitations.campaigns.funnel import Funnel as CampaignFunnel
-from invitations.campaigns.funnel import campaign_funnels, overall_funnel
-from invitations.campaigns.lifecycle import (
+from .funnel import Funnel as CampaignFunnel
+from .funnel import campaign_funnels, overall_funnel
+from .lifecycle import (
     create_campaign,
     pause_campaign,
     resume_campaign,
@@ -35,8 +38,6 @@ from invitations.campaigns.lifecycle import (
     stop_campaign,
     unschedule_campaign,
 )
-from invitations.models import Campaign, Leaver, Segment
-from members.access import permission_required
 
 # Who looked at personal data, for the privacy log (as the register pages do).
 audit = logging.getLogger("invitations.audit")

@@ -17,11 +17,12 @@ from django.utils.translation import gettext
 
 from alumni_network.mail.models import OutboxEmail
 from alumni_network.mail.queueing import BulkEmail, queue_email, queue_emails_bulk, schedule_drain
-from invitations.campaigns.audience import _preferred_languages, recipients
-from invitations.campaigns.emails import INVITATION_KIND
-from invitations.campaigns.placeholders import default_message, fill_placeholders, recipient_data
-from invitations.campaigns.reminders import remindable
-from invitations.models import Campaign, Invitation, Leaver, Segment
+
+from ..models import Campaign, Invitation, Leaver, Segment
+from .audience import _preferred_languages, recipients
+from .emails import INVITATION_KIND
+from .placeholders import default_message, fill_placeholders, recipient_data
+from .reminders import remindable
 
 logger = logging.getLogger(__name__)
 

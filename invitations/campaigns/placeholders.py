@@ -9,7 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from alumni_network.mail.rendering import batch_cache
-from invitations.models import Leaver
+
+from ..models import Leaver
 
 logger = logging.getLogger(__name__)
 

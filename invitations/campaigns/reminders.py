@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from alumni_network.mail.models import OutboxEmail
 from alumni_network.mail.queueing import BulkEmail, queue_emails_bulk
-from invitations.campaigns.emails import INVITATION_KIND, REMINDER_KIND
-from invitations.campaigns.placeholders import recipient_data
-from invitations.models import Campaign, Invitation, Leaver
+
+from ..models import Campaign, Invitation, Leaver
+from .emails import INVITATION_KIND, REMINDER_KIND
+from .placeholders import recipient_data
 
 # Reminders ------------------------------------------------------------------------------
 

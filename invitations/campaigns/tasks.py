@@ -3,13 +3,13 @@
 from celery import shared_task
 from django.utils import timezone
 
-from invitations.campaigns.lifecycle import (
+from ..models import Campaign
+from .lifecycle import (
     finish_campaigns,
     settle_paused_and_stopped,
     start_campaign,
 )
-from invitations.campaigns.reminders import send_due_reminders
-from invitations.models import Campaign
+from .reminders import send_due_reminders
 
 
 @shared_task(name="invitations.start_campaign", ignore_result=True)

@@ -1,7 +1,8 @@
 """The emails of joining: the invitation to someone who asked, and the polite no."""
 
 from alumni_network.mail.kinds import EmailContent, EmailKind, register_email_kind
-from invitations.joining.links import decline_url, join_url
+
+from .links import decline_url, join_url
 
 
 def build_join_invitation(email) -> EmailContent:

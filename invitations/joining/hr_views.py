@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from invitations.joining.forms import JoinDecisionForm
-from invitations.joining.requests import approve_join_request, reject_join_request, suggest_matches
-from invitations.models import JoinRequest, Leaver
 from members.access import permission_required
+
+from ..models import JoinRequest, Leaver
+from .forms import JoinDecisionForm
+from .requests import approve_join_request, reject_join_request, suggest_matches
 
 audit = logging.getLogger("invitations.audit")
 

@@ -6,9 +6,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from invitations.models import Invitation, Leaver
 from members.guidelines import accept_current_guidelines
 from members.models import Member, User
+
+from ..models import Invitation, Leaver
 
 
 class AlreadyHasAccount(Exception):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from invitations.models import Invitation
+from ..models import Invitation
 
 JOIN_SALT = "invitations.join"
 DECLINE_SALT = "invitations.decline"

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from alumni_network.mail.models import normalise_email
 from alumni_network.mail.queueing import queue_email
-from invitations.models import Invitation, JoinRequest, Leaver
+
+from ..models import Invitation, JoinRequest, Leaver
 
 # Requests to join -----------------------------------------------------------------------
 

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from alumni_network.mail.views import invalid_link
-from invitations.joining.forms import JoinForm, JoinRequestForm
-from invitations.joining.join import AlreadyHasAccount, decline_invitation, has_joined, join_network
-from invitations.joining.links import InvalidLink, invitation_for_token
-from invitations.joining.requests import request_to_join
 from members.guidelines import current_guidelines
+
+from .forms import JoinForm, JoinRequestForm
+from .join import AlreadyHasAccount, decline_invitation, has_joined, join_network
+from .links import InvalidLink, invitation_for_token
+from .requests import request_to_join
 
 
 def _already_joined(request, invitation):

@@ -14,9 +14,10 @@ from pathlib import Path
 from django.db import transaction
 
 from alumni_network.mail.suppression import suppress_email
-from invitations.models import Leaver, RegisterImport, Segment
-from invitations.register.engine import run_import
 from members.models import Member
+
+from ..models import Leaver, RegisterImport, Segment
+from .engine import run_import
 
 DEMO_FILE_NAME = "sluttregister-fjordvik-2026-10.csv"
 LEAVER_COUNT = 300

@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alumni_network.mail.models import email_hash
-from invitations.models import Leaver, RegisterImport
-from invitations.register import merge_sql, writes
-from invitations.register.files import FileUnreadable, open_register
-from invitations.register.mapping import (
+
+from ..models import Leaver, RegisterImport
+from . import merge_sql, writes
+from .files import FileUnreadable, open_register
+from .mapping import (
     FIELDS,
     IDENTITY_FIELDS,
     clean_mapping,
@@ -33,9 +34,9 @@ from invitations.register.mapping import (
     mapping_notes,
     mapping_problems,
 )
-from invitations.register.merge_rows import merge_batch, merge_error
-from invitations.register.results import SAMPLE_SIZE, CheckedRow, ImportResult, store_result
-from invitations.register.rows import DATA_FIELDS, EMAIL_INDEX, NUMBER_INDEX, RowChecker, is_blank
+from .merge_rows import merge_batch, merge_error
+from .results import SAMPLE_SIZE, CheckedRow, ImportResult, store_result
+from .rows import DATA_FIELDS, EMAIL_INDEX, NUMBER_INDEX, RowChecker, is_blank
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ import datetime
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from invitations.models import Leaver, Segment
+from ..models import Leaver, Segment
 
 SORTS = {
     "name": ("last_name", "first_name", "pk"),

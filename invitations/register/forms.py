@@ -8,8 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from invitations.models import Leaver
-from invitations.register.mapping import FIELDS, REASON, mapping_problems
+from ..models import Leaver
+from .mapping import FIELDS, REASON, mapping_problems
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
 

@@ -15,9 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from invitations.models import Leaver, RegisterImport, Segment
-from invitations.register.files import FileUnreadable
-from invitations.register.filters import (
+from members.access import permission_required
+from members.exports import safe_cell
+
+from ..models import Leaver, RegisterImport, Segment
+from .files import FileUnreadable
+from .filters import (
     DEFAULT_SORT,
     FILTER_KEYS,
     SORTS,
@@ -25,23 +28,21 @@ from invitations.register.filters import (
     filter_leavers,
     sort_leavers,
 )
-from invitations.register.forms import MappingForm, RegisterFilterForm, SegmentForm, UploadForm
-from invitations.register.imports import (
+from .forms import MappingForm, RegisterFilterForm, SegmentForm, UploadForm
+from .imports import (
     current_progress,
     request_commit,
     request_preview,
     start_import,
 )
-from invitations.register.mapping import FIELDS, REASON
-from invitations.register.retention import (
+from .mapping import FIELDS, REASON
+from .retention import (
     CannotErase,
     due_for_purge,
     erase_leaver,
     purged_soon,
     retention_period,
 )
-from members.access import permission_required
-from members.exports import safe_cell
 
 # Who looked at or exported personal data, for the privacy log.
 audit = logging.getLogger("invitations.audit")

@@ -8,16 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from invitations.models import RegisterImport
-from invitations.register.engine import run_import
-from invitations.register.files import FileUnreadable
-from invitations.register.mapping import (
+from ..models import RegisterImport
+from .engine import run_import
+from .files import FileUnreadable
+from .mapping import (
     clean_mapping,
     initial_mapping,
     read_headers,
     remember_mapping,
 )
-from invitations.register.results import store_result
+from .results import store_result
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from invitations.models import ColumnMapping
-from invitations.register.files import open_register
+from ..models import ColumnMapping
+from .files import open_register
 
 REASON = "_reason"  # a column saying why someone left: recognised, never read
 

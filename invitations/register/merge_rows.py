@@ -7,11 +7,11 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from invitations.models import Leaver
-from invitations.register import merge_sql, writes
-from invitations.register.mapping import FIELDS, IDENTITY_FIELDS
-from invitations.register.results import SAMPLE_SIZE, CheckedRow, ImportResult, json_value
-from invitations.register.rows import EMAIL_INDEX
+from ..models import Leaver
+from . import merge_sql, writes
+from .mapping import FIELDS, IDENTITY_FIELDS
+from .results import SAMPLE_SIZE, CheckedRow, ImportResult, json_value
+from .rows import EMAIL_INDEX
 
 
 def merge_error(kind: str, detail: str, values: list) -> str:

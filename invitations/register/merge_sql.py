@@ -22,8 +22,9 @@ from django.db import connection
 from django.utils import timezone
 
 from alumni_network.mail.models import Suppression
-from invitations.models import Leaver, LeaverChange
-from invitations.register.writes import DATA_FIELDS
+
+from ..models import Leaver, LeaverChange
+from .writes import DATA_FIELDS
 
 _LEAVER = Leaver._meta.db_table
 _CHANGE = LeaverChange._meta.db_table

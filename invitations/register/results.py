@@ -3,9 +3,9 @@
 import datetime
 from dataclasses import dataclass, field
 
-from invitations.models import RegisterImport
-from invitations.register.mapping import REASON
-from invitations.register.rows import cell_text
+from ..models import RegisterImport
+from .mapping import REASON
+from .rows import cell_text
 
 # A preview keeps every error up to this many (with the row's values, for the
 # error download) and a sample of the changes; beyond that it only counts.

@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from alumni_network.mail.models import OutboxEmail, Suppression, email_hash, normalise_email
 from alumni_network.mail.suppression import suppress_email
-from invitations.models import Leaver, RegisterImport
 from members import audit
 from members.models import AuditLog
+
+from ..models import Leaver, RegisterImport
 
 UNANSWERED = [Leaver.Status.IN_REGISTER, Leaver.Status.INVITED]
 

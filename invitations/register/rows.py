@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from invitations.models import Leaver
-from invitations.register import writes
-from invitations.register.mapping import DATE_FIELDS, FIELDS
+from ..models import Leaver
+from . import writes
+from .mapping import DATE_FIELDS, FIELDS
 
 # Rows ----------------------------------------------------------------------------------
 

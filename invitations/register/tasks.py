@@ -4,8 +4,8 @@ import logging
 
 from celery import shared_task
 
-from invitations.models import RegisterImport
-from invitations.register.imports import commit_import, preview_import
+from ..models import RegisterImport
+from .imports import commit_import, preview_import
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def commit_register_import(*, register_import_id: int) -> None:
 @shared_task(name="invitations.purge_unanswered_leavers")
 def purge_unanswered_leavers() -> int:
     """Daily: delete leavers whose retention period ran out without an answer."""
-    from invitations.register.retention import purge_unanswered
+    from .retention import purge_unanswered
 
     purged = purge_unanswered()
     logger.info("Purged %s unanswered leavers past their retention period", purged)
@@ -49,7 +49,7 @@ def purge_unanswered_leavers() -> int:
 @shared_task(name="invitations.forget_abandoned_imports")
 def forget_abandoned_imports_task() -> int:
     """Daily: delete uploaded register files that were never imported."""
-    from invitations.register.retention import forget_abandoned_imports
+    from .retention import forget_abandoned_imports
 
     forgotten = forget_abandoned_imports()
     logger.info("Deleted %s abandoned register uploads", forgotten)

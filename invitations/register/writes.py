@@ -17,7 +17,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from alumni_network.mail.models import Suppression, email_hash
-from invitations.models import Leaver, LeaverChange
+
+from ..models import Leaver, LeaverChange
 
 # Every column the import reads or writes, in one order for COPY and SELECT.
 DATA_FIELDS = [
