@@ -1,4 +1,4 @@
-"""Pages behind the links in emails that need no login: unsubscribe."""
+"""Pages behind the links in emails that need no login (unsubscribe), and the ESP webhooks."""
 
 from anymail.exceptions import AnymailConfigurationError
 from django.conf import settings
