@@ -184,8 +184,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Files only some people may see (speakers' slides): outside MEDIA_ROOT, so no
+# web server serves them; a view checks who asks and streams the file.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -314,6 +321,11 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE["gatherings-reminders"] = {
     "task": "gatherings.send_reminders",
     "schedule": 15 * 60.0,
+}
+# The day after a gathering: thanks, materials, connections and the feedback question.
+CELERY_BEAT_SCHEDULE["gatherings-follow-ups"] = {
+    "task": "gatherings.send_follow_ups",
+    "schedule": 3600.0,
 }
 
 # --- Invitation campaigns (invitations/campaigns.py) ---------------------------------

@@ -12,7 +12,9 @@ class GatheringsConfig(AppConfig):
         from . import emails, hosting, placeholders, selectors
 
         emails.register()
+        # slot: aftermath emails
         hosting.register()
         placeholders.register()
         if selectors.home_section not in HOME_SECTIONS:
             HOME_SECTIONS.append(selectors.home_section)
+        # slot: networking home section

@@ -32,3 +32,13 @@ rules.add_perm("gatherings.attend_gathering", is_member)
 can_organise = is_coordinator | is_organiser
 rules.add_perm("gatherings.edit_agenda", can_organise)
 rules.add_perm("gatherings.view_attendees", can_organise)
+# At the door: check people in, walk-ins and guests, close check-in.
+rules.add_perm("gatherings.run_door", can_organise)
+# Name badges (they carry the attendees' tasks and personal codes).
+rules.add_perm("gatherings.print_badges", can_organise)
+# Generate (and regenerate) the networking tasks.
+rules.add_perm("gatherings.generate_tasks", can_organise)
+# Attach slides and links to agenda items.
+rules.add_perm("gatherings.add_materials", can_organise)
+# The ratings and comments attendees gave, and the gathering's network growth.
+rules.add_perm("gatherings.view_feedback", can_organise)

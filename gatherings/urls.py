@@ -31,4 +31,8 @@ urlpatterns = [
         name="attendees_export",
     ),
     path("rsvp/<str:token>/", views.rsvp_answer, name="rsvp"),
+    # slot: door urls
+    # slot: networking urls
+    # slot: badges and materials urls
+    # slot: aftermath urls
 ]

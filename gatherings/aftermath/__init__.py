@@ -1,0 +1,1 @@
+"""After the gathering: connections, feedback, the day-after email and network growth."""

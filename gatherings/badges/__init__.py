@@ -1,0 +1,1 @@
+"""Name badges as an A4 PDF."""

@@ -1,0 +1,1 @@
+"""The networking task: "talk to three old acquaintances and two new people"."""
