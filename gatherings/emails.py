@@ -7,10 +7,17 @@ an email always shows the gathering as it is when it leaves.
 from django.conf import settings
 from django.urls import reverse
 
-from alumni_network.mail.kinds import EmailContent, EmailKind, register_email_kind
+from alumni_network.mail.kinds import (
+    EmailContent,
+    EmailKind,
+    inline_image,
+    register_email_kind,
+)
 from alumni_network.mail.queueing import queue_email
 
 from . import calendars
+from .door.codes import ensure_code
+from .door.qr import code_png
 from .models import Gathering, Rsvp
 
 INVITATION = "gathering_invitation"
@@ -148,10 +155,26 @@ def build_attendance(email) -> EmailContent:
         REMINDER: "evening" if email.data.get("evening") else "reminder",
     }[email.kind]
     context = _gathering_context(rsvp) | {"purpose": purpose}
+    images = []
+    if email.kind in CARRIES_CODE and rsvp.confirmed:
+        code, image = _personal_code(rsvp)
+        context |= {"code": code, "code_image": image}
+        images.append(image)
     return EmailContent(
         context=context,
         attachments=[_ics(rsvp, context["gathering"], calendars.METHOD_REQUEST)],
+        inline_images=images,
     )
+
+
+# The emails a confirmed attendee brings to the door: they carry the personal code.
+CARRIES_CODE = (ANSWER, REMINDER)
+
+
+def _personal_code(rsvp: Rsvp):
+    """The attendee's code for the door, and its QR code as an inline image."""
+    code = ensure_code(rsvp)
+    return code, inline_image(code_png(code), name="checkin-code")
 
 
 def build_cancellation(email) -> EmailContent:

@@ -5,6 +5,7 @@ written out where it is registered, so searching for a name (say
 `"campaign_invitation"`) finds its builder and templates in one step.
 """
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -12,9 +13,36 @@ from .models import OutboxEmail
 
 
 @dataclass(frozen=True)
+class InlineImage:
+    """An image the HTML part shows by `<img src="cid:{{ image.cid }}">`, sent inside the email."""
+
+    cid: str
+    data: bytes
+    # The image/* subtype: "png", "jpeg", "gif".
+    subtype: str = "png"
+    filename: str = ""
+
+    @property
+    def src(self) -> str:
+        return f"cid:{self.cid}"
+
+
+def inline_image(data: bytes, *, name: str, subtype: str = "png") -> InlineImage:
+    """An inline image with a Content-ID of its own (RFC 2392: unique, in addr-spec form)."""
+    return InlineImage(
+        cid=f"{name}.{secrets.token_hex(8)}@inline.invalid",
+        data=data,
+        subtype=subtype,
+        filename=f"{name}.{subtype}",
+    )
+
+
+@dataclass(frozen=True)
 class EmailContent:
     context: dict
     attachments: list[tuple[str, str, str]] = field(default_factory=list)
+    # Shown inside the HTML part (a QR code), not offered as attachments.
+    inline_images: list[InlineImage] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ campaign's text) is read once per batch through `batch_cache()`.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from email.mime.image import MIMEImage
 from email.utils import make_msgid
 
 import css_inline
@@ -107,4 +108,26 @@ def render_message(
     message.attach_alternative(html, "text/html")
     for filename, payload, mimetype in content.attachments:
         message.attach(filename, payload, mimetype)
+    attach_inline_images(message, content.inline_images)
     return message
+
+
+def attach_inline_images(message: EmailMultiAlternatives, images) -> None:
+    """Attach images the HTML shows by Content-ID, in a multipart/related container.
+
+    Django's public `mixed_subtype` makes the container of the body and the
+    attachments multipart/related, so mail clients show the images inline
+    where the HTML refers to them; any other attachment (a calendar file)
+    keeps its own `Content-Disposition: attachment`.
+    """
+    if not images:
+        return
+    message.mixed_subtype = "related"
+    for image in images:
+        part = MIMEImage(image.data, image.subtype)
+        part.add_header("Content-ID", f"<{image.cid}>")
+        if image.filename:
+            part.add_header("Content-Disposition", "inline", filename=image.filename)
+        else:
+            part.add_header("Content-Disposition", "inline")
+        message.attach(part)
