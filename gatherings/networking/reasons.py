@@ -11,9 +11,15 @@ def years_text(start: int | None, end: int | None) -> str:
     return str(start or end or "")
 
 
-def reason_text(pick: NetworkingPick) -> str:
-    """A short reason such as "You both worked in Revisjon 2008–2011"."""
+def reason_text(pick: NetworkingPick, *, show_history: bool = True) -> str:
+    """A short reason such as "You both worked in Revisjon 2008–2011".
+
+    `show_history=False` leaves out the department and years, for a person who
+    has since hidden their history from members (the pick stored it while shown).
+    """
     if pick.reason == NetworkingPick.Reason.WORKED_TOGETHER:
+        if not show_history:
+            return _("You were colleagues")
         years = years_text(pick.overlap_from, pick.overlap_to)
         if pick.department and years:
             return _("You both worked in %(department)s %(years)s") % {
