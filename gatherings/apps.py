@@ -10,11 +10,14 @@ class GatheringsConfig(AppConfig):
         from members.views import HOME_SECTIONS
 
         from . import emails, hosting, placeholders, selectors
+        from .aftermath import emails as aftermath_emails
+        from .networking import selectors as networking
 
         emails.register()
-        # slot: aftermath emails
+        aftermath_emails.register()
         hosting.register()
         placeholders.register()
         if selectors.home_section not in HOME_SECTIONS:
             HOME_SECTIONS.append(selectors.home_section)
-        # slot: networking home section
+        if networking.home_section not in HOME_SECTIONS:
+            HOME_SECTIONS.append(networking.home_section)

@@ -1,4 +1,8 @@
-"""Demo gatherings: one held in September with check-ins, one coming up with a waiting list.
+"""Demo gatherings: one held with everything that happens at and after a meeting, one coming up.
+
+The held one has check-ins, a guest, networking tasks, connections, feedback
+and materials; the coming one has a waiting list, and personal codes so its
+door can be tried.
 
 Runs after members.demo. Deterministic (a seeded generator, dates from today's
 date) and idempotent: a gathering that exists by its title is left as it is.
@@ -9,6 +13,7 @@ import random
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -18,7 +23,20 @@ from members.profiles import organisation_for_name
 
 from .agenda import create_agenda_from_template
 from .calendars import OSLO
-from .models import AgendaItem, Gathering, HostContact, Organiser, Rsvp
+from .door.codes import ensure_codes
+from .models import (
+    AgendaItem,
+    Connection,
+    Feedback,
+    Gathering,
+    Guest,
+    HostContact,
+    Material,
+    NetworkingTask,
+    Organiser,
+    Rsvp,
+)
+from .networking.generation import generate_tasks
 
 PAST_TITLE = "Høstsamling i Bergen"
 UPCOMING_TITLE = "Vintersamling hos Equinor"
@@ -58,6 +76,8 @@ def _past(members, rng, company: Organisation) -> Gathering:
     create_agenda_from_template(gathering=gathering)
     for index, member in enumerate(members):
         answer = rng.choices(["yes", "no", "maybe", ""], weights=[6, 2, 1, 2])[0]
+        # The demo member (the first) came, so their login shows what a gathering leaves.
+        answer = "yes" if index == 0 else answer
         answered = gathering.invited_at + timedelta(hours=rng.randrange(2, 400))
         Rsvp.objects.create(
             gathering=gathering,
@@ -67,12 +87,118 @@ def _past(members, rng, company: Organisation) -> Gathering:
             answered_at=answered if answer else None,
             dietary=rng.choice(["", "", "", "Vegetar", "Glutenfri"]) if answer == "yes" else "",
             checked_in_at=gathering.start + timedelta(minutes=rng.randrange(-10, 25))
-            if answer == "yes" and index % 6
+            if answer == "yes" and index % 6 != 5
             else None,
             reminded_at=gathering.start - timedelta(days=2) if answer == "yes" else None,
         )
     _count_seats(gathering)
+    _the_meeting(gathering, rng)
     return gathering
+
+
+COMMENTS = [
+    "Veldig hyggelig å se gamle kolleger igjen. Nettverksoppgaven fikk meg til å snakke "
+    "med folk jeg ellers ikke hadde tatt kontakt med.",
+    "Godt faglig innlegg. Litt kort tid til mingling på slutten.",
+    "Flott arrangement! Gjerne en samling i Stavanger neste gang.",
+    "Maten var god, men lyden i kantina var dårlig under foredraget.",
+]
+
+
+def _the_meeting(gathering: Gathering, rng: random.Random) -> None:
+    """What the held gathering left behind: a guest, tasks, connections, feedback, slides."""
+    came = list(gathering.rsvps.filter(checked_in_at__isnull=False).select_related("member__user"))
+    ensure_codes(gathering.rsvps.filter(answer=Rsvp.Answer.YES, waitlist_position=None))
+    Guest.objects.create(
+        gathering=gathering,
+        name="Sigrid Aune",
+        email="sigrid.aune@epost.example",
+        employer="Bergen kommune",
+        checked_in_at=gathering.start + timedelta(minutes=5),
+    )
+    generate_tasks(gathering=gathering, now=gathering.start - timedelta(minutes=30))
+    NetworkingTask.objects.filter(gathering=gathering).update(
+        seen_at=gathering.start + timedelta(minutes=40)
+    )
+    gathering.check_in_closed_at = gathering.start + timedelta(minutes=45)
+    gathering.save(update_fields=["check_in_closed_at"])
+    _connections_from_tasks(gathering, rng)
+    comments = ["", "", "", *COMMENTS]
+    rng.shuffle(comments)
+    for rsvp in came:
+        if rng.random() < 0.6:
+            Feedback.objects.create(
+                gathering=gathering,
+                member=rsvp.member,
+                rating=rng.choices([5, 4, 3, 2], weights=[5, 4, 1, 0.3])[0],
+                comment=comments.pop() if comments else "",
+                created_at=gathering.end + timedelta(days=1, hours=rng.randrange(1, 30)),
+            )
+    _materials(gathering)
+    # The day-after emails went out long ago; the demo sends none.
+    gathering.rsvps.update(followed_up_at=gathering.end + timedelta(days=1))
+
+
+def _connections_from_tasks(gathering: Gathering, rng: random.Random) -> None:
+    """Most people ticked two or three of the people on their task card."""
+    connections = {}
+    for task in NetworkingTask.objects.filter(gathering=gathering).prefetch_related("picks"):
+        picks = list(task.picks.all())
+        for pick in rng.sample(picks, k=min(len(picks), rng.choice([0, 2, 3, 3]))):
+            low, high = sorted((task.member_id, pick.person_id))
+            connections.setdefault(
+                (low, high),
+                Connection(
+                    member_low_id=low,
+                    member_high_id=high,
+                    gathering=gathering,
+                    recorded_by_id=task.member_id,
+                    created_at=gathering.end + timedelta(hours=rng.randrange(1, 48)),
+                ),
+            )
+    Connection.objects.bulk_create(connections.values())
+
+
+def _materials(gathering: Gathering) -> None:
+    items = {item.kind: item for item in gathering.agenda_items.all()}
+    update = items[AgendaItem.Kind.COMPANY_UPDATE]
+    slides = Material(
+        agenda_item=update,
+        title="Nytt fra Fjordvik – lysark",
+        filename="nytt-fra-fjordvik.pdf",
+    )
+    payload = _demo_slides()
+    slides.size = len(payload)
+    slides.file.save("nytt-fra-fjordvik.pdf", ContentFile(payload), save=False)
+    slides.save()
+    Material.objects.create(
+        agenda_item=items[AgendaItem.Kind.TALK],
+        title="Opptak og kilder til foredraget",
+        url="https://www.sintef.no/havvind/",
+    )
+
+
+def _demo_slides() -> bytes:
+    """Two slides as a real PDF, so the demo's download opens."""
+    import io
+
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=landscape(A4))
+    width, height = landscape(A4)
+    for title, line in (
+        ("Nytt fra Fjordvik", "Høsten i korte trekk"),
+        ("Tre nye havvindprosjekter", "Utsira Nord, Sørlige Nordsjø II og Vestavind"),
+    ):
+        pdf.setFont("Helvetica-Bold", 36)
+        pdf.drawString(60, height - 140, title)
+        pdf.setFont("Helvetica", 22)
+        pdf.drawString(60, height - 200, line)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
 
 
 def _count_seats(gathering: Gathering) -> None:
@@ -161,6 +287,8 @@ def _upcoming(members, rng, host: Organisation) -> Gathering:
         if member.pk not in answered
     )
     _count_seats(gathering)
+    # Personal codes for everyone with a seat, so the door can be tried with a typed code.
+    ensure_codes(gathering.rsvps.filter(answer=Rsvp.Answer.YES, waitlist_position=None))
     return gathering
 
 

@@ -3,6 +3,11 @@
 from django.urls import path
 
 from . import views
+from .aftermath import urls as aftermath_urls
+from .badges import urls as badges_urls
+from .door import urls as door_urls
+from .materials import urls as materials_urls
+from .networking import urls as networking_urls
 
 app_name = "gatherings"
 urlpatterns = [
@@ -31,8 +36,9 @@ urlpatterns = [
         name="attendees_export",
     ),
     path("rsvp/<str:token>/", views.rsvp_answer, name="rsvp"),
-    # slot: door urls
-    # slot: networking urls
-    # slot: badges and materials urls
-    # slot: aftermath urls
+    *door_urls.urlpatterns,
+    *networking_urls.urlpatterns,
+    *badges_urls.urlpatterns,
+    *materials_urls.urlpatterns,
+    *aftermath_urls.urlpatterns,
 ]

@@ -78,6 +78,17 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_files_in_tmp(tmp_path, monkeypatch):
+    """Speakers' slides a test stores go to its own folder, not the project's var/."""
+    from django.core.files.storage import FileSystemStorage
+
+    from gatherings.models import Material
+
+    storage = FileSystemStorage(location=tmp_path / "private")
+    monkeypatch.setattr(Material._meta.get_field("file"), "storage", storage)
+
+
+@pytest.fixture(autouse=True)
 def _deterministic_fake_data():
     """The same made-up names every run: a random name must never decide a test."""
     factory.random.reseed_random("alumni-network")

@@ -17,6 +17,7 @@ POST is refused, nothing in the database may have changed. Each cell is one of
 """
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,6 +25,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from .factories import JobFactory, MemberFactory, NewsItemFactory, OrganisationFactory, StaffFactory
 from .gatherings.factories import (
@@ -69,6 +71,11 @@ def members_only(member: str) -> tuple[str, ...]:
 def organisers_and_hr(answer: str) -> tuple[str, ...]:
     """Pages of one gathering for its organisers and HR; an organiser of another is refused."""
     return ("login", "403", answer, "403", answer, "mfa")
+
+
+def back_to_own_page(organiser_page: str) -> tuple[str, ...]:
+    """An action for organisers and HR that returns each to their own page of the gathering."""
+    return ("login", "403", f"302:{organiser_page}", "403", "302:/hr/gatherings/<id>/", "mfa")
 
 
 # fmt: off
@@ -193,6 +200,25 @@ GET_MATRIX = {
     "gatherings:attendees":                  organisers_and_hr("200"),
     "gatherings:attendees_export":           organisers_and_hr("200"),
     "gatherings:rsvp":                       everyone("200"),
+    # gatherings: at the door and after
+    "gatherings:door":                       organisers_and_hr("200"),
+    "gatherings:door_count":                 organisers_and_hr("200"),
+    "gatherings:door_check_in":              organisers_and_hr("405"),
+    "gatherings:door_undo":                  organisers_and_hr("405"),
+    "gatherings:door_guest":                 organisers_and_hr("200"),
+    "gatherings:door_guests":                organisers_and_hr("200"),
+    "gatherings:door_guest_invite":          organisers_and_hr("405"),
+    "gatherings:door_close":                 organisers_and_hr("405"),
+    "gatherings:generate_tasks":             organisers_and_hr("405"),
+    "gatherings:task_settings":              organisers_and_hr("405"),
+    "gatherings:badges":                     organisers_and_hr("200"),
+    "gatherings:item_materials":             organisers_and_hr("200"),
+    "gatherings:material_delete":            organisers_and_hr("405"),
+    "gatherings:material":                   members_and_hr("200"),
+    "gatherings:record_connections":         members_only("405"),
+    "gatherings:connections":                members_only("200"),
+    "gatherings:connection_remove":          members_only("405"),
+    "gatherings:feedback":                   everyone("200"),
     # gatherings: HR pages
     "hr_gatherings:list":                    hr_only("200"),
     "hr_gatherings:create":                  hr_only("200"),
@@ -263,6 +289,21 @@ POST_MATRIX = {
     "gatherings:agenda_reorder":             organisers_and_hr("200"),
     "gatherings:answer":                     members_only("302:/gatherings/<id>/"),
     "gatherings:rsvp":                       everyone("200"),
+    # gatherings: at the door and after
+    "gatherings:door_check_in":              organisers_and_hr("302:/gatherings/<id>/door/"),
+    "gatherings:door_undo":                  organisers_and_hr("404"),
+    "gatherings:door_guest":                 organisers_and_hr("400"),
+    "gatherings:door_guest_invite":          organisers_and_hr("302:/gatherings/<id>/door/guests/"),
+    "gatherings:door_close":                 organisers_and_hr("302:/gatherings/<id>/door/"),
+    "gatherings:generate_tasks":             back_to_own_page("/gatherings/<id>/attendees/"),
+    "gatherings:task_settings":              back_to_own_page("/gatherings/<id>/attendees/"),
+    "gatherings:item_materials":             organisers_and_hr("400"),
+    "gatherings:material_delete":            organisers_and_hr(
+                                                 "302:/gatherings/<id>/agenda/<id>/materials/"
+                                             ),
+    "gatherings:record_connections":         members_only("403"),
+    "gatherings:connection_remove":          members_only("302:/connections/"),
+    "gatherings:feedback":                   everyone("200"),
     # gatherings: HR pages
     "hr_gatherings:cancel":                  hr_only("302:/hr/gatherings/<id>/"),
     "hr_gatherings:copy_last":               hr_only("302:/hr/gatherings/<id>/edit/"),
@@ -375,7 +416,81 @@ KWARGS = {
         for name in ("detail", "edit", "publish", "cancel", "done", "message", "organiser_add")
     },
     "hr_gatherings:organiser_remove": lambda w: _organiser_kwargs(),
+    **{
+        f"gatherings:{name}": lambda w: {"pk": RsvpFactory(answer="yes").gathering_id}
+        for name in (
+            "door",
+            "door_count",
+            "door_check_in",
+            "door_undo",
+            "door_guest",
+            "door_guests",
+            "door_close",
+            "generate_tasks",
+            "task_settings",
+            "badges",
+            "record_connections",
+        )
+    },
+    "gatherings:door_guest_invite": lambda w: _door_guest_kwargs(),
+    "gatherings:item_materials": lambda w: _agenda_item_kwargs(),
+    "gatherings:material": lambda w: _material_kwargs(),
+    "gatherings:material_delete": lambda w: _material_delete_kwargs(),
+    "gatherings:connection_remove": lambda w: {"member_pk": MemberFactory().pk},
+    "gatherings:feedback": lambda w: _feedback_kwargs(),
 }
+
+
+def _door_guest_kwargs():
+    from gatherings.models import Guest
+
+    guest = Guest.objects.create(
+        gathering=RsvpFactory().gathering, name="Sigrid Aune", email="sigrid@example.org"
+    )
+    return {"pk": guest.gathering_id, "guest_pk": guest.pk}
+
+
+def _material_kwargs():
+    """Slides of a gathering held last week, meant for every member."""
+    from django.core.files.base import ContentFile
+
+    from gatherings.models import Material
+
+    start = timezone.now() - timedelta(days=7)
+    item = AgendaItemFactory(
+        gathering__start=start,
+        gathering__end=start + timedelta(hours=3),
+        gathering__rsvp_deadline=None,
+        gathering__status="done",
+    )
+    material = Material(agenda_item=item, title="Lysark", filename="lysark.pdf", size=9)
+    material.file.save("lysark.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    material.save()
+    return {"pk": item.gathering_id, "material_pk": material.pk}
+
+
+def _material_delete_kwargs():
+    from gatherings.models import Material
+
+    item = AgendaItemFactory()
+    material = Material.objects.create(
+        agenda_item=item, title="Kilder", url="https://example.org/kilder"
+    )
+    return {"pk": item.gathering_id, "material_pk": material.pk}
+
+
+def _feedback_kwargs():
+    from gatherings.aftermath.feedback import make_token
+
+    start = timezone.now() - timedelta(days=1)
+    rsvp = RsvpFactory(
+        answer="yes",
+        checked_in_at=start,
+        gathering__start=start,
+        gathering__end=start + timedelta(hours=3),
+        gathering__rsvp_deadline=None,
+    )
+    return {"token": make_token(rsvp=rsvp)}
 
 
 def gathering_answer_token(rsvp):
