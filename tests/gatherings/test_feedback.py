@@ -221,3 +221,16 @@ def test_feedback_needs_no_login_but_never_a_second_member_row(client):
     assert sorted(Feedback.objects.values_list("member", "rating")) == sorted(
         [(first.member_id, 3), (second.member_id, 5)]
     )
+
+
+def test_an_organiser_sees_ratings_and_growth_on_the_attendee_page(member_client, member_user):
+    gathering = past_gathering()
+    feedback.record_feedback(rsvp=attended(gathering), rating=4, comment="Godt opplegg")
+    OrganiserFactory(gathering=gathering, member=member_user.member)
+
+    html = member_client.get(
+        reverse("gatherings:attendees", kwargs={"pk": gathering.pk})
+    ).content.decode()
+
+    assert "Average 4.0 of 5, from 1 rating." in html
+    assert "Godt opplegg" in html
