@@ -54,6 +54,9 @@ COPY --from=build /opt/venv /opt/venv
 COPY . .
 # collectstatic needs a key to import settings; the real one comes from the environment.
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+# Uploaded files (photos; speakers' slides in var/private) are written by the app's
+# own user, into the volume docker-compose mounts here.
+RUN mkdir -p /app/var/media /app/var/private && chown -R alumni /app/var
 
 USER alumni
 EXPOSE 8000
