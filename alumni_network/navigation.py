@@ -38,6 +38,7 @@ HR_NAV = [
     NavItem(_("Jobs"), "hr_members:job_list", section="/hr/jobs/"),
     NavItem(_("News"), "hr_members:news_list", section="/hr/news/"),
     NavItem(_("Guidelines"), "hr_members:guidelines", section="/hr/guidelines/"),
+    NavItem(_("Roles"), "hr_members:roles", section="/hr/roles/"),
 ]
 
 

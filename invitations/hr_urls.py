@@ -35,4 +35,6 @@ urlpatterns = [
         joining.join_request_decide,
         name="join_request_decide",
     ),
+    # slot: register export urls
+    # slot: campaign export urls
 ]

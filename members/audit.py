@@ -1,20 +1,65 @@
-"""The audit log: every HR look at HR-only fields and every export leaves a line."""
+"""The audit log: one function writes every entry (who, what, on which object, when, from where).
+
+HR looks at HR-only fields, downloads and exports of personal data, erasures,
+role changes, imports and campaign sends all come through `record`.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
 
 from .models import AuditLog
 
 
-def record(*, actor, action: str, detail: str = "", member_ids=()) -> AuditLog:
+def client_ip(request) -> str | None:
+    """The address the request came from: REMOTE_ADDR, or the header the proxy in front sets.
+
+    AUDIT_IP_HEADER names the request.META key to trust (e.g. "HTTP_X_REAL_IP"
+    behind nginx); anything that is not an IP address is not recorded.
+    """
+    if request is None:
+        return None
+    value = request.META.get(getattr(settings, "AUDIT_IP_HEADER", "REMOTE_ADDR"), "")
+    value = value.split(",")[0].strip()
+    try:
+        validate_ipv46_address(value)
+    except ValidationError:
+        return None
+    return value
+
+
+def record(
+    *,
+    action: str,
+    request=None,
+    actor=None,
+    obj=None,
+    detail: str = "",
+    member_ids=(),
+) -> AuditLog:
+    """Write one audit entry; `actor` defaults to the request's user, `obj` is any model row."""
+    if actor is None and request is not None:
+        actor = request.user
     return AuditLog.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=getattr(actor, "email", "") or "",
         action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
         detail=detail[:2000],
         member_ids=sorted({int(pk) for pk in member_ids}),
+        ip_address=client_ip(request),
     )
 
 
-def log_hr_only_views(*, viewer, profiles, what: str) -> None:
+def log_hr_only_views(*, viewer, profiles, what: str, request=None) -> None:
     """Log that HR was shown fields members share with HR only (if any were shown)."""
     shown = [p.pk for p in profiles if p.hr_only]
     if shown:
-        record(actor=viewer, action=AuditLog.Action.VIEW_HR_FIELDS, detail=what, member_ids=shown)
+        record(
+            request=request,
+            actor=viewer,
+            action=AuditLog.Action.VIEW_HR_FIELDS,
+            detail=what,
+            member_ids=shown,
+        )

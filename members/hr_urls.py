@@ -23,4 +23,7 @@ urlpatterns = [
     path("news/<int:pk>/delete/", hr_views.news_delete, name="news_delete"),
     path("guidelines/", hr_views.guidelines_versions, name="guidelines"),
     path("audit-log/", hr_views.audit_log, name="audit_log"),
+    # slot: rehire urls
+    # slot: member export urls
+    # slot: roles urls
 ]

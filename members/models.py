@@ -343,13 +343,23 @@ class NewsItem(models.Model):
 
 
 class AuditLog(models.Model):
-    """Who looked at or exported personal data, and when. Never deleted by erasure."""
+    """Who looked at, exported, erased or changed what, when and from where.
+
+    Written only through `members.audit.record`; never changed or deleted from
+    the UI or the admin, and never deleted by an erasure. Kept for
+    AUDIT_LOG_RETENTION_DAYS, then purged with the register's retention.
+    """
 
     class Action(models.TextChoices):
         VIEW_HR_FIELDS = "view_hr_fields", _("Viewed HR-only fields")
+        VIEW_PERSONAL_DATA = "view_personal_data", _("Viewed personal data")
         EXPORT = "export", _("Exported data")
+        DOWNLOAD = "download", _("Downloaded a file with personal data")
         OWN_DATA_EXPORT = "own_data_export", _("Downloaded own data")
         ERASURE = "erasure", _("Erased an account")
+        ROLE_CHANGE = "role_change", _("Changed a role")
+        IMPORT = "import", _("Imported the register")
+        CAMPAIGN_SEND = "campaign_send", _("Sent a campaign")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -361,15 +371,53 @@ class AuditLog(models.Model):
     # Kept as text: the log must outlive the account that acted.
     actor_label = models.CharField(_("who"), max_length=254, blank=True)
     action = models.CharField(_("what"), max_length=32, choices=Action.choices)
+    # The object acted on, by its model label and id, e.g. "invitations.leaver" 1024:
+    # plain values, so deleting or erasing the object leaves the entry intact.
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
     detail = models.TextField(_("detail"), blank=True)
     # Plain ids, not foreign keys: erasing a member leaves the log intact.
     member_ids = models.JSONField(_("members"), default=list, blank=True)
+    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["action", "-created_at"], name="auditlog_action_idx"),
+            models.Index(fields=["object_type", "object_id"], name="auditlog_object_idx"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class Rehire(models.Model):
+    """A former employee who came back to work: the boomerang the network hopes for."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="rehires")
+    rehired_on = models.DateField(_("started again"))
+    role = models.CharField(_("role"), max_length=150)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rehire")
+        verbose_name_plural = _("rehires")
+        ordering = ["-rehired_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "rehired_on"], name="rehire_once_per_day"),
+        ]
+        indexes = [models.Index(fields=["rehired_on"], name="rehire_date_idx")]
+
+    def __str__(self):
+        return f"{self.member_id}: {self.rehired_on} {self.role}"
