@@ -16,6 +16,7 @@ from django.utils import timezone
 from members.models import Member
 
 from ..models import Gathering, Guest, Rsvp
+from ..networking.generation import generate_tasks
 from .codes import normalise_code
 
 # How long the result of a check-in offers an Undo; the server refuses later ones.
@@ -137,10 +138,6 @@ def close_check_in(*, gathering: Gathering, now=None):
 
     Returns the generation's result, or None if check-in was closed already.
     """
-    # Imported here: the networking package sits beside the door, and the door
-    # loads without it.
-    from ..networking.generation import generate_tasks
-
     now = now or timezone.now()
     # One transaction: if the tasks cannot be made, check-in stays open to try again.
     with transaction.atomic():

@@ -346,7 +346,7 @@ def test_guest_pages_never_show_email_addresses(organiser_client, gathering):
 
 
 def test_closing_check_in_generates_the_networking_tasks(staff_client, gathering):
-    with mock.patch("gatherings.networking.generation.generate_tasks") as generate:
+    with mock.patch("gatherings.door.checkin.generate_tasks") as generate:
         staff_client.post(door_url(gathering, "door_close"), {"action": "close"})
 
     gathering.refresh_from_db()
@@ -366,9 +366,7 @@ def test_closing_check_in_makes_real_tasks_from_who_is_here(gathering, staff_use
 
 def test_check_in_stays_open_if_the_tasks_cannot_be_made(gathering):
     with (
-        mock.patch(
-            "gatherings.networking.generation.generate_tasks", side_effect=RuntimeError("boom")
-        ),
+        mock.patch("gatherings.door.checkin.generate_tasks", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
         checkin.close_check_in(gathering=gathering)
@@ -396,7 +394,7 @@ def test_closed_check_in_refuses_check_ins_until_reopened(staff_client, gatherin
 
 def test_close_from_the_hr_page_goes_back_there(staff_client, gathering):
     back = reverse("hr_gatherings:detail", kwargs={"pk": gathering.pk})
-    with mock.patch("gatherings.networking.generation.generate_tasks"):
+    with mock.patch("gatherings.door.checkin.generate_tasks"):
         response = staff_client.post(
             door_url(gathering, "door_close"), {"action": "close", "next": back}
         )
@@ -600,7 +598,7 @@ def test_every_door_url_refuses_those_without_the_right(client, gathering, role,
 
 def test_every_door_url_answers_the_organiser(organiser_client, gathering):
     urls = door_urls(gathering)
-    with mock.patch("gatherings.networking.generation.generate_tasks"):
+    with mock.patch("gatherings.door.checkin.generate_tasks"):
         answers = {
             name: (organiser_client.get(url).status_code, organiser_client.post(url).status_code)
             for name, url in urls.items()
