@@ -258,6 +258,14 @@ class Rsvp(models.Model):
                 fields=["gathering", "code"], condition=~Q(code=""), name="rsvp_code_unique"
             ),
         ]
+        # The HR dashboard counts members checked in during a period.
+        indexes = [
+            models.Index(
+                fields=["checked_in_at", "member"],
+                condition=Q(checked_in_at__isnull=False),
+                name="rsvp_checked_in_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.member_id}: {self.gathering_id} {self.answer}"

@@ -104,6 +104,8 @@ class Leaver(models.Model):
                 condition=~Q(status="in_register"),
                 name="leaver_status_uncommon_idx",
             ),
+            # The HR dashboard counts leavers added in a period.
+            models.Index(fields=["created_at"], name="leaver_created_idx"),
         ]
 
     def __str__(self):

@@ -210,7 +210,11 @@ class Member(models.Model):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["user__last_name", "user__first_name"]
-        indexes = [models.Index(fields=["sort_name", "id"], name="member_sort_name")]
+        indexes = [
+            models.Index(fields=["sort_name", "id"], name="member_sort_name"),
+            # The dashboard counts joins per month and in a period.
+            models.Index(fields=["joined_at"], name="member_joined_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(left_year__isnull=True)

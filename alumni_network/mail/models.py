@@ -101,6 +101,8 @@ class OutboxEmail(models.Model):
             ),
             models.Index(fields=["content_type", "object_id"], name="outbox_refers_idx"),
             models.Index(fields=["kind", "status"], name="outbox_kind_status_idx"),
+            # The HR dashboard counts failed emails: few rows among millions.
+            models.Index(fields=["id"], condition=Q(status="failed"), name="outbox_failed_idx"),
         ]
 
     def __str__(self):

@@ -169,6 +169,14 @@ class Invitation(models.Model):
                 condition=Q(status="pending"),
                 name="invitation_reminder_due_idx",
             ),
+            # The HR dashboard: who was invited in a period, and who answered how
+            # (index-only counts of distinct leavers).
+            models.Index(fields=["created_at", "leaver"], name="invitation_created_idx"),
+            models.Index(
+                fields=["status", "responded_at", "leaver"],
+                condition=~Q(status="pending"),
+                name="invitation_answered_idx",
+            ),
         ]
 
     def __str__(self):
