@@ -1,18 +1,29 @@
-"""The attendee list as CSV or XLSX, safe to open in a spreadsheet, and logged."""
+"""The attendee list as CSV or XLSX through the shared writer: private fields kept private, logged.
 
-import csv
-import io
+An organiser is a member: they get names, the employer only where the member
+shows their work to all members, and never an email address. HR gets what HR
+may see (members.privacy) and the account's email address, to reach people.
+"""
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from django.utils.translation import gettext_lazy
 
 from members import audit
-from members.exports import safe_cell
+from members.exports import Table
 from members.models import AuditLog
+from members.privacy import visible_groups
 
 from .models import Gathering
+
+HEADER = (
+    gettext_lazy("Name"),
+    gettext_lazy("Employer"),
+    gettext_lazy("Answer"),
+    gettext_lazy("Dietary needs"),
+    gettext_lazy("Answered"),
+    gettext_lazy("Checked in"),
+)
 
 
 def _status(rsvp) -> str:
@@ -23,75 +34,48 @@ def _status(rsvp) -> str:
     return str(rsvp.get_answer_display())
 
 
-def table(*, rows) -> tuple[list[str], list[list[str]]]:
-    header = [
-        _("Name"),
-        _("Email"),
-        _("Employer"),
-        _("Answer"),
-        _("Dietary needs"),
-        _("Answered"),
-        _("Checked in"),
-    ]
-    body = []
-    for rsvp in rows:
-        user = rsvp.member.user
-        body.append(
-            [
-                safe_cell(user.get_full_name() or user.email),
-                safe_cell(user.email),
-                safe_cell(rsvp.member.employer.name if rsvp.member.employer else ""),
-                safe_cell(_status(rsvp)),
-                safe_cell(rsvp.dietary),
-                timezone.localtime(rsvp.answered_at).strftime("%Y-%m-%d %H:%M")
-                if rsvp.answered_at
-                else "",
-                timezone.localtime(rsvp.checked_in_at).strftime("%Y-%m-%d %H:%M")
-                if rsvp.checked_in_at
-                else "",
-            ]
-        )
-    return header, body
+def _employer(rsvp, viewer) -> str:
+    member = rsvp.member
+    if member.employer_id and "work" in visible_groups(member=member, viewer=viewer):
+        return member.employer.name
+    return ""
 
 
-def _filename(gathering: Gathering, suffix: str) -> str:
-    return f"attendees-{gathering.pk}-{timezone.localdate(gathering.start).isoformat()}.{suffix}"
-
-
-def csv_response(*, gathering: Gathering, rows) -> HttpResponse:
-    header, body = table(rows=rows)
-    buffer = io.StringIO()
-    # A BOM so Excel opens UTF-8 (æøå) right.
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(body)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(gathering, "csv")}"'
-    return response
-
-
-def xlsx_response(*, gathering: Gathering, rows) -> HttpResponse:
-    header, body = table(rows=rows)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Attendees")[:31])
-    sheet.append(header)
-    for row in body:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+def attendee_table(*, gathering: Gathering, rows, viewer, with_email: bool) -> Table:
+    """The answers as a table for `viewer`; `with_email` (HR only) adds the account's address."""
+    header = list(HEADER)
+    if with_email:
+        header.insert(1, _("Email"))
+    return Table(
+        name=f"attendees-{gathering.pk}-{timezone.localdate(gathering.start).isoformat()}",
+        header=header,
+        rows=(_row(rsvp, viewer=viewer, with_email=with_email) for rsvp in rows),
+        sheet_title=_("Attendees"),
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(gathering, "xlsx")}"'
-    return response
 
 
-def log_export(*, user, gathering: Gathering, rows, fmt: str) -> None:
+def _row(rsvp, *, viewer, with_email: bool) -> list:
+    user = rsvp.member.user
+    # A member without a name shows as "Member" to an organiser: the address is HR's only.
+    name = user.get_full_name() or (user.email if with_email else _("Member"))
+    row = [
+        name,
+        _employer(rsvp, viewer),
+        _status(rsvp),
+        rsvp.dietary,
+        rsvp.answered_at,
+        rsvp.checked_in_at,
+    ]
+    if with_email:
+        row.insert(1, user.email)
+    return row
+
+
+def log_export(*, request, gathering: Gathering, rows, fmt: str) -> None:
     audit.record(
-        actor=user,
+        request=request,
         action=AuditLog.Action.EXPORT,
-        detail=f"gathering {gathering.pk} attendees ({fmt})",
+        obj=gathering,
+        detail=f"attendees ({fmt})",
         member_ids=[rsvp.member_id for rsvp in rows],
     )

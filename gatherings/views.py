@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.access import permission_required, request_member
+from members.exports import FORMATS, export_response
 from members.guidelines import guidelines_gate
 from members.models import Member
 from members.rules import is_coordinator
@@ -311,12 +312,17 @@ def attendees(request, gathering, pk):
 
 
 @permission_required("gatherings.view_attendees", fn=_gathering)
-@require_GET
+@require_POST
 def attendees_export(request, gathering, pk, fmt):
-    if fmt not in ("csv", "xlsx"):
+    """The attendee list as CSV or XLSX: a POST, as the audit entry it writes is a change."""
+    if fmt not in FORMATS:
         raise Http404
     rows = list(selectors.attendee_rows(gathering=gathering))
-    exports.log_export(user=request.user, gathering=gathering, rows=rows, fmt=fmt)
-    if fmt == "xlsx":
-        return exports.xlsx_response(gathering=gathering, rows=rows)
-    return exports.csv_response(gathering=gathering, rows=rows)
+    exports.log_export(request=request, gathering=gathering, rows=rows, fmt=fmt)
+    table = exports.attendee_table(
+        gathering=gathering,
+        rows=rows,
+        viewer=request.user,
+        with_email=rules.has_perm("gatherings.manage_gatherings", request.user),
+    )
+    return export_response(table=table, fmt=fmt)

@@ -63,3 +63,36 @@ def log_hr_only_views(*, viewer, profiles, what: str, request=None) -> None:
             detail=what,
             member_ids=shown,
         )
+
+
+def filtered_entries(
+    *,
+    action: str = "",
+    who: str = "",
+    object_type: str = "",
+    date_from=None,
+    date_to=None,
+):
+    """The log, newest first, narrowed by what the audit-log page's filter asks."""
+    entries = AuditLog.objects.all()
+    if action:
+        entries = entries.filter(action=action)
+    if who:
+        entries = entries.filter(actor_label__icontains=who.strip())
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    if date_from:
+        entries = entries.filter(created_at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(created_at__date__lte=date_to)
+    return entries.order_by("-created_at", "-pk")
+
+
+def object_types() -> list[str]:
+    """The kinds of object the log names, for the filter's choices."""
+    return list(
+        AuditLog.objects.exclude(object_type="")
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
+    )

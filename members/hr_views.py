@@ -1,18 +1,21 @@
 """HR pages of the members app: competence search, jobs, news, guidelines, audit log."""
 
+from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import audit, directory, guidelines, jobs
 from .access import permission_required
-from .exports import csv_text
+from .exports import Table, export_format, export_response
 from .forms import CompetenceSearchForm, GuidelinesForm, JobForm, NewsForm, OrganisationForm
 from .models import (
     AuditLog,
@@ -52,6 +55,7 @@ def competence_search(request):
             viewer=request.user,
             profiles=page.profiles,
             what=f"competence search: {form.cleaned_data['competence']}",
+            request=request,
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -62,56 +66,128 @@ def competence_search(request):
     )
 
 
+SHORTLIST_HEADER = (
+    gettext_lazy("Name"),
+    gettext_lazy("Employer"),
+    gettext_lazy("Title"),
+    gettext_lazy("Location"),
+    gettext_lazy("Competences"),
+    gettext_lazy("Open to"),
+    gettext_lazy("Personal email"),
+    gettext_lazy("Phone"),
+    gettext_lazy("LinkedIn"),
+)
+
+
+def _shortlist_row(p) -> list:
+    return [
+        p.name,
+        p.employer,
+        p.title,
+        p.location,
+        ", ".join(p.competences),
+        ", ".join(p.flags),
+        p.personal_email,
+        p.phone,
+        p.linkedin_url,
+    ]
+
+
 @permission_required("members.manage_members")
 @require_POST
 def competence_export(request):
-    """The shortlist as CSV, with only what HR may see, and formula-safe.
+    """The shortlist as CSV or XLSX, with only what HR may see, and formula-safe.
 
-    POST: every export writes an audit line, and a GET never changes anything.
+    POST: every export writes an audit entry, and a GET never changes anything.
     """
     form = CompetenceSearchForm(request.POST)
     if not form.is_valid():
         return redirect("hr_members:competence_search")
+    fmt = export_format(request.POST.get("format"))
     profiles = [
         visible_profile(member=m, viewer=request.user) for m in _competence_search(request, form)
     ]
-    header = [
-        _("Name"),
-        _("Employer"),
-        _("Title"),
-        _("Location"),
-        _("Competences"),
-        _("Open to"),
-        _("Personal email"),
-        _("Phone"),
-        _("LinkedIn"),
-    ]
-    rows = [
-        [
-            p.name,
-            p.employer,
-            p.title,
-            p.location,
-            ", ".join(p.competences),
-            ", ".join(p.flags),
-            p.personal_email,
-            p.phone,
-            p.linkedin_url,
-        ]
-        for p in profiles
-    ]
     audit.record(
-        actor=request.user,
+        request=request,
         action=AuditLog.Action.EXPORT,
-        detail=f"shortlist: {form.cleaned_data['competence']}",
+        detail=f"shortlist ({fmt}): {form.cleaned_data['competence']}",
         member_ids=[p.pk for p in profiles],
     )
-    response = HttpResponse(
-        csv_text(header=header, rows=rows), content_type="text/csv; charset=utf-8"
+    table = Table(
+        name=f"shortlist-{timezone.localdate().isoformat()}",
+        header=SHORTLIST_HEADER,
+        rows=(_shortlist_row(p) for p in profiles),
+        sheet_title=_("Shortlist"),
     )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="shortlist-{stamp}.csv"'
-    return response
+    return export_response(table=table, fmt=fmt)
+
+
+MEMBER_EXPORT_HEADER = (
+    gettext_lazy("Name"),
+    gettext_lazy("Personal email"),
+    gettext_lazy("Phone"),
+    gettext_lazy("Employer"),
+    gettext_lazy("Title"),
+    gettext_lazy("Location"),
+    gettext_lazy("LinkedIn"),
+    gettext_lazy("Competences"),
+    gettext_lazy("Languages"),
+    gettext_lazy("Started (year)"),
+    gettext_lazy("Left (year)"),
+    gettext_lazy("Departments"),
+    gettext_lazy("Open to"),
+)
+
+
+def _member_row(p) -> list:
+    return [
+        p.name,
+        p.personal_email,
+        p.phone,
+        p.employer,
+        p.title,
+        p.location,
+        p.linkedin_url,
+        ", ".join(p.competences),
+        p.languages,
+        p.started_year,
+        p.left_year,
+        p.departments,
+        ", ".join(p.flags),
+    ]
+
+
+def _exported_members():
+    return (
+        Member.objects.filter(user__is_active=True)
+        .select_related("user", "employer")
+        .prefetch_related(Prefetch("competences", queryset=Competence.objects.order_by("name")))
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+@permission_required("members.manage_members")
+@require_POST
+def member_export(request):
+    """Every active member as CSV or XLSX, each with only what HR may see (members.privacy)."""
+    fmt = export_format(request.POST.get("format"))
+    members = _exported_members()
+    audit.record(
+        request=request,
+        action=AuditLog.Action.EXPORT,
+        detail=f"members ({fmt})",
+        member_ids=members.values_list("pk", flat=True),
+    )
+    profiles = (
+        visible_profile(member=m, viewer=request.user) for m in members.iterator(chunk_size=500)
+    )
+    table = Table(
+        name=f"members-{timezone.localdate().isoformat()}",
+        header=MEMBER_EXPORT_HEADER,
+        rows=(_member_row(p) for p in profiles),
+        sheet_title=_("Members"),
+    )
+    return export_response(table=table, fmt=fmt)
 
 
 @permission_required("members.manage_members")
@@ -124,7 +200,9 @@ def member_detail(request, pk):
         pk=pk,
     )
     profile = visible_profile(member=member, viewer=request.user)
-    audit.log_hr_only_views(viewer=request.user, profiles=[profile], what="HR member page")
+    audit.log_hr_only_views(
+        viewer=request.user, profiles=[profile], what="HR member page", request=request
+    )
     return render(request, "members/hr/member_detail.html", {"profile": profile, "member": member})
 
 
@@ -263,11 +341,70 @@ def guidelines_versions(request):
     )
 
 
+AUDIT_PAGE_SIZE = 50
+
+
+class AuditLogFilterForm(forms.Form):
+    """The audit log's filter: a GET form, so it works without JavaScript and can be bookmarked."""
+
+    action = forms.ChoiceField(label=gettext_lazy("What"), required=False)
+    who = forms.CharField(
+        label=gettext_lazy("Who"),
+        required=False,
+        max_length=254,
+        help_text=gettext_lazy("Part of the email address of the person who acted."),
+    )
+    object_type = forms.ChoiceField(label=gettext_lazy("Object type"), required=False)
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, object_types=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *AuditLog.Action.choices]
+        self.fields["object_type"].choices = [
+            ("", _("All object types")),
+            *[(label, _object_type_label(label)) for label in object_types],
+        ]
+
+    def filters(self) -> dict:
+        return self.cleaned_data if self.is_bound and self.is_valid() else {}
+
+
+def _object_type_label(label: str) -> str:
+    """A model label ("invitations.leaver") as its name ("leaver"), or as it is if unknown."""
+    try:
+        return capfirst(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
 @permission_required("members.view_audit_log")
 @require_GET
 def audit_log(request):
-    page = Paginator(AuditLog.objects.select_related("actor"), 50).get_page(request.GET.get("page"))
-    return render(request, "members/hr/audit_log.html", {"page": page})
+    """The audit log for superusers: read only, filtered by a GET form, paginated."""
+    types = audit.object_types()
+    form = AuditLogFilterForm(request.GET or None, object_types=types)
+    entries = audit.filtered_entries(**form.filters())
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    labels = {label: _object_type_label(label) for label in types}
+    for entry in page:
+        entry.object_label = labels.get(entry.object_type, entry.object_type)
+    return render(
+        request,
+        "members/hr/audit_log.html",
+        {"page": page, "form": form, "query": query.urlencode(), "is_filtered": bool(query)},
+    )
 
 
 ORGANISATION_PAGE_SIZE = 50

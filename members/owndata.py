@@ -35,8 +35,8 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def export_member_data(*, member: Member) -> dict:
-    """Everything the network holds about the member, machine-readable."""
+def export_member_data(*, member: Member, request=None) -> dict:
+    """Everything the network holds about the member, machine-readable (`request` for the log)."""
     user = member.user
     data = {
         "account": {
@@ -78,7 +78,13 @@ def export_member_data(*, member: Member) -> dict:
         if response:
             key, value = response
             data[key] = value
-    audit.record(actor=user, action=AuditLog.Action.OWN_DATA_EXPORT, member_ids=[member.pk])
+    audit.record(
+        request=request,
+        actor=user,
+        action=AuditLog.Action.OWN_DATA_EXPORT,
+        obj=member,
+        member_ids=[member.pk],
+    )
     return data
 
 

@@ -128,7 +128,9 @@ def directory_search(request):
             number=request.GET.get("page"),
             per_page=DIRECTORY_PAGE_SIZE,
         )
-        audit.log_hr_only_views(viewer=request.user, profiles=page.profiles, what="directory")
+        audit.log_hr_only_views(
+            viewer=request.user, profiles=page.profiles, what="directory", request=request
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -157,7 +159,9 @@ def directory_profile(request, pk):
     if not can_view_profile(member=member, viewer=request.user):
         raise Http404
     profile = visible_profile(member=member, viewer=request.user)
-    audit.log_hr_only_views(viewer=request.user, profiles=[profile], what="directory profile")
+    audit.log_hr_only_views(
+        viewer=request.user, profiles=[profile], what="directory profile", request=request
+    )
     return render(
         request,
         "members/profile.html",
@@ -262,7 +266,7 @@ def my_data(request, member):
 @require_POST
 def my_data_download(request, member):
     # POST: the download writes an audit line, and a GET never changes anything.
-    data = owndata.export_member_data(member=member)
+    data = owndata.export_member_data(member=member, request=request)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )

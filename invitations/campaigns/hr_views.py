@@ -1,7 +1,5 @@
 """HR pages of campaigns and the outbox."""
 
-import logging
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -12,11 +10,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alumni_network.mail.models import OutboxEmail
 from alumni_network.mail.rendering import TemplateCache, render_message
+from members import audit
 from members.access import permission_required
+from members.exports import export_format, export_response
+from members.models import AuditLog
 
 from ..models import Campaign, Leaver, Segment
 from .audience import EXCLUSION_REASONS, audience, excluded_sample, recipients
 from .emails import INVITATION_KIND, REMINDER_KIND
+from .exports import campaign_results_table
 from .forms import (
     CampaignCreateForm,
     CampaignMessageForm,
@@ -39,8 +41,6 @@ from .lifecycle import (
     unschedule_campaign,
 )
 
-# Who looked at personal data, for the privacy log (as the register pages do).
-audit = logging.getLogger("invitations.audit")
 OUTBOX_PAGE_SIZE = 50
 PREVIEW_CHOICES = 200
 
@@ -175,7 +175,12 @@ def campaign_preview(request, pk: int):
     )
     message = render_message(row, templates=TemplateCache())
     if leaver:
-        audit.info("HR user %s previewed campaign %s as leaver %s", request.user.pk, pk, leaver.pk)
+        audit.record(
+            request=request,
+            action=AuditLog.Action.VIEW_PERSONAL_DATA,
+            obj=leaver,
+            detail=f"campaign {campaign.pk} previewed as this leaver",
+        )
     if leaver and not form.is_bound:
         form = PreviewForm(initial={"leaver": leaver.pk, "language": language}, leavers=choices)
     context = {"campaign": campaign, "form": form, "leaver": leaver, "message": message}
@@ -223,10 +228,39 @@ def campaign_control(request, pk: int):
         service, success = services[action]
         done = service(campaign=campaign)
     if done:
+        _log_campaign_start(request, campaign, action)
         messages.success(request, success)
     else:
         messages.info(request, _("Nothing changed: the campaign had already moved on."))
     return redirect("hr_invitations:campaign_detail", pk=campaign.pk)
+
+
+def _log_campaign_start(request, campaign: Campaign, action: str) -> None:
+    """HR started the campaign (now, or at a time): who sent it to the segment, and from where."""
+    if action == "send_now":
+        detail = f"sent now to segment {campaign.segment_id}"
+    elif action == "schedule":
+        campaign.refresh_from_db(fields=["scheduled_at"])
+        when = timezone.localtime(campaign.scheduled_at)
+        detail = f"scheduled for {when:%Y-%m-%d %H:%M} to segment {campaign.segment_id}"
+    else:
+        return
+    audit.record(request=request, action=AuditLog.Action.CAMPAIGN_SEND, obj=campaign, detail=detail)
+
+
+@permission_required("invitations.run_campaigns")
+@require_POST
+def campaign_export(request, pk: int):
+    """Each recipient's result (sent, answered how) as CSV or XLSX: a logged POST."""
+    campaign = _campaign(pk)
+    fmt = export_format(request.POST.get("format"))
+    audit.record(
+        request=request,
+        action=AuditLog.Action.EXPORT,
+        obj=campaign,
+        detail=f"campaign results ({fmt})",
+    )
+    return export_response(table=campaign_results_table(campaign=campaign), fmt=fmt)
 
 
 # The outbox -----------------------------------------------------------------------------

@@ -1,19 +1,17 @@
 """HR's queue of requests to join."""
 
-import logging
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from members import audit
 from members.access import permission_required
+from members.models import AuditLog
 
 from ..models import JoinRequest, Leaver
 from .forms import JoinDecisionForm
 from .requests import approve_join_request, reject_join_request, suggest_matches
-
-audit = logging.getLogger("invitations.audit")
 
 
 @permission_required("invitations.decide_join_requests")
@@ -25,7 +23,11 @@ def join_requests(request):
     decided = JoinRequest.objects.exclude(status=JoinRequest.Status.PENDING).select_related(
         "leaver", "decided_by"
     )[:20]
-    audit.info("HR user %s viewed the requests to join", request.user.pk)
+    audit.record(
+        request=request,
+        action=AuditLog.Action.VIEW_PERSONAL_DATA,
+        detail=f"requests to join: {len(pending)} waiting",
+    )
     context = {
         "pending": [(item, suggestion) for item, suggestion in _with_suggestions(pending)],
         "decided": decided,

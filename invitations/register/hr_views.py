@@ -1,13 +1,9 @@
 """HR pages of the leavers register: the list, a leaver, segments and the import wizard."""
 
-import csv
-import logging
-
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, ProtectedError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,10 +11,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from members import audit
 from members.access import permission_required
-from members.exports import safe_cell
+from members.exports import export_format, export_response
+from members.models import AuditLog
 
 from ..models import Leaver, RegisterImport, Segment
+from .exports import import_errors_table, register_table
 from .files import FileUnreadable
 from .filters import (
     DEFAULT_SORT,
@@ -26,6 +25,7 @@ from .filters import (
     SORTS,
     create_segment,
     filter_leavers,
+    saved_filters,
     sort_leavers,
 )
 from .forms import MappingForm, RegisterFilterForm, SegmentForm, UploadForm
@@ -44,8 +44,6 @@ from .retention import (
     retention_period,
 )
 
-# Who looked at or exported personal data, for the privacy log.
-audit = logging.getLogger("invitations.audit")
 PAGE_SIZE = 50
 
 
@@ -90,7 +88,13 @@ def register(request):
 @require_GET
 def leaver_detail(request, pk: int):
     leaver = get_object_or_404(Leaver.objects.select_related("member__user"), pk=pk)
-    audit.info("HR user %s viewed leaver %s", request.user.pk, leaver.pk)
+    audit.record(
+        request=request,
+        action=AuditLog.Action.VIEW_PERSONAL_DATA,
+        obj=leaver,
+        detail="leaver page",
+        member_ids=[leaver.member_id] if leaver.member_id else (),
+    )
     context = {
         "leaver": leaver,
         "history": [
@@ -173,7 +177,14 @@ def import_detail(request, pk: int):
         return _mapping_step(request, register_import)
     if register_import.status == status.PREVIEWED:
         if request.method == "POST":
-            if not request_commit(register_import_id=register_import.pk):
+            if request_commit(register_import_id=register_import.pk):
+                audit.record(
+                    request=request,
+                    action=AuditLog.Action.IMPORT,
+                    obj=register_import,
+                    detail=f"{register_import.file_name}: {register_import.total_rows} rows",
+                )
+            else:
                 messages.warning(request, _("This import is already running or done."))
             return redirect("hr_invitations:import_detail", pk=register_import.pk)
         return _preview_step(request, register_import)
@@ -263,19 +274,35 @@ def import_progress(request, pk: int):
 @permission_required("invitations.manage_register")
 @require_GET
 def import_errors(request, pk: int):
-    """The rows that were skipped, with the reason, to fix and upload again."""
+    """The rows that were skipped, with the reason, to fix and upload again (a logged download).
+
+    A GET, as the import's pages link it; the audit entry is the only thing it writes.
+    """
     register_import = get_object_or_404(RegisterImport, pk=pk, error_count__gt=0)
-    audit.info("HR user %s downloaded error rows of import %s", request.user.pk, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stem = register_import.file_name.rsplit(".", 1)[0]
-    response["Content-Disposition"] = f'attachment; filename="{stem}-errors.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM as UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Line"), *register_import.headers, _("Error")])
-    for error in register_import.report.get("errors", []):
-        values = error["values"] + [""] * (len(register_import.headers) - len(error["values"]))
-        writer.writerow([error["line"], *map(safe_cell, values), safe_cell(error["reason"])])
-    return response
+    audit.record(
+        request=request,
+        action=AuditLog.Action.DOWNLOAD,
+        obj=register_import,
+        detail=f"error rows of {register_import.file_name}",
+    )
+    return export_response(table=import_errors_table(register_import=register_import), fmt="csv")
+
+
+@permission_required("invitations.manage_register")
+@require_POST
+def register_export(request):
+    """The register as the page's filter and sort show it, as CSV or XLSX (a logged POST)."""
+    form = RegisterFilterForm(request.POST, options=_filter_options())
+    filters = form.filters()
+    sort = request.POST.get("sort") if request.POST.get("sort") in SORTS else DEFAULT_SORT
+    leavers = sort_leavers(filter_leavers(Leaver.objects.all(), filters=filters), sort)
+    fmt = export_format(request.POST.get("format"))
+    audit.record(
+        request=request,
+        action=AuditLog.Action.EXPORT,
+        detail=f"register ({fmt}): {leavers.count()} leavers, filter {saved_filters(filters)}",
+    )
+    return export_response(table=register_table(leavers=leavers), fmt=fmt)
 
 
 @permission_required("invitations.manage_register")
@@ -299,7 +326,7 @@ def leaver_erase(request, pk: int):
         return render(request, "invitations/hr/leaver_erase.html", {"leaver": leaver}, status=409)
     if request.method == "POST":
         try:
-            erase_leaver(leaver=leaver, by=request.user)
+            erase_leaver(leaver=leaver, by=request.user, request=request)
         except CannotErase:
             return render(
                 request, "invitations/hr/leaver_erase.html", {"leaver": leaver}, status=409

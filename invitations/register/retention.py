@@ -61,8 +61,15 @@ def purged_soon(*, now=None, within: timedelta = timedelta(days=30)) -> QuerySet
     )
 
 
-@transaction.atomic
 def purge_unanswered(*, now=None) -> int:
+    """The daily purge: leavers past their retention period (how many went), old audit entries."""
+    purged = _purge_unanswered_leavers(now=now)
+    purge_audit_log(now=now)
+    return purged
+
+
+@transaction.atomic
+def _purge_unanswered_leavers(*, now=None) -> int:
     """Delete everyone whose retention period has run out; how many went."""
     due = list(due_for_purge(now=now).values_list("pk", "email"))
     emails = [normalise_email(email) for _pk, email in due if email]
@@ -79,12 +86,41 @@ def purge_unanswered(*, now=None) -> int:
             address__in=emails[start : start + 1000]
         ).delete()
     Leaver.objects.filter(pk__in=[pk for pk, _email in due]).delete()
+    if due:
+        audit.record(
+            action=AuditLog.Action.ERASURE,
+            detail=f"{len(due)} unanswered leavers past the retention period",
+        )
     return len(due)
 
 
+def audit_log_retention() -> timedelta:
+    return timedelta(days=settings.AUDIT_LOG_RETENTION_DAYS)
+
+
+AUDIT_PURGE_BATCH = 5000
+
+
+def purge_audit_log(*, now=None, batch_size: int = AUDIT_PURGE_BATCH) -> int:
+    """Delete audit entries older than AUDIT_LOG_RETENTION_DAYS, a batch per transaction.
+
+    Batches keep each delete short, so writers of new entries never wait long;
+    the log is the only record of who saw what, so nothing younger is touched.
+    """
+    cutoff = (now or timezone.now()) - audit_log_retention()
+    old = AuditLog.objects.filter(created_at__lt=cutoff)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            batch = list(old.order_by("pk").values_list("pk", flat=True)[:batch_size])
+            if not batch:
+                return deleted
+            deleted += AuditLog.objects.filter(pk__in=batch).delete()[0]
+
+
 @transaction.atomic
-def erase_leaver(*, leaver: Leaver, by) -> None:
-    """Erase one leaver who never joined, keeping only the suppressed hash."""
+def erase_leaver(*, leaver: Leaver, by, request=None) -> None:
+    """Erase one leaver who never joined, keeping only the suppressed hash (`request`: the log)."""
     leaver = Leaver.objects.select_for_update().get(pk=leaver.pk)
     if leaver.member_id:
         raise CannotErase
@@ -92,7 +128,11 @@ def erase_leaver(*, leaver: Leaver, by) -> None:
         suppress_email(email=leaver.email, reason=Suppression.Reason.ERASED)
         OutboxEmail.objects.filter(to_email__iexact=leaver.email).delete()
     audit.record(
-        actor=by, action=AuditLog.Action.ERASURE, detail=f"leaver #{leaver.pk} in the register"
+        request=request,
+        actor=by,
+        action=AuditLog.Action.ERASURE,
+        obj=leaver,
+        detail=f"leaver #{leaver.pk} in the register",
     )
     leaver.delete()
 

@@ -439,7 +439,8 @@ def test_error_download_is_formula_safe_csv(staff_client):
 
     response = staff_client.get(reverse("hr_invitations:import_errors", args=[register_import.pk]))
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     assert rows == [
         ["Line", *HEADER, "Error"],
         [

@@ -110,7 +110,7 @@ def test_shortlist_export_is_formula_safe_and_logged(staff_client):
         reverse("hr_members:competence_export"), {"competence": "python", "open_to_returning": "on"}
     )
 
-    body = response.content.decode("utf-8-sig")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK" in body
     assert AuditLog.objects.get().action == AuditLog.Action.EXPORT
 
