@@ -47,6 +47,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # The Django admin as the superusers' back office (members/admin_site.py).
+    "members.admin_site.BackOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -265,6 +267,12 @@ OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 # Leavers who never joined nor answered are deleted this many days after
 # their last contact (GDPR storage limitation); their address stays suppressed.
 REGISTER_RETENTION_DAYS = env.int("REGISTER_RETENTION_DAYS", default=730)
+# Audit log entries (who saw, exported or erased personal data) are kept this
+# many days, then deleted in batches by the same daily purge.
+AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
+# Which request.META key holds the client's address for the audit log: REMOTE_ADDR,
+# or e.g. HTTP_X_REAL_IP when a proxy in front sets it (members/audit.py).
+AUDIT_IP_HEADER = env("AUDIT_IP_HEADER", default="REMOTE_ADDR")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "alumni_network.record_heartbeat", "schedule": 60.0},
     # Drains what on_commit missed (broker down, worker killed) and hands back stuck rows.

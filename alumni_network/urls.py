@@ -1,5 +1,6 @@
 """The site's URLs: public pages, /accounts/ (allauth), /members/ and /hr/."""
 
+from django.contrib import admin
 from django.urls import include, path
 
 from . import views
@@ -16,6 +17,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
+    # The superusers' back office; everyone else works in /members/ and /hr/.
+    path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
     path("hr/", include(hr_patterns)),
     path("", include("alumni_network.mail.urls")),

@@ -9,12 +9,13 @@ class GatheringsConfig(AppConfig):
     def ready(self):
         from members.views import HOME_SECTIONS
 
-        from . import emails, hosting, placeholders, selectors
+        from . import emails, hosting, placeholders, roles_emails, selectors
         from .aftermath import emails as aftermath_emails
         from .networking import selectors as networking
 
         emails.register()
         aftermath_emails.register()
+        roles_emails.register()
         hosting.register()
         placeholders.register()
         if selectors.home_section not in HOME_SECTIONS:

@@ -4,6 +4,7 @@ from alumni_network.mail.kinds import EmailKind, register_email_kind
 
 from .adapters import build_account_email
 from .digests import build_job_digest, build_news_digest
+from .roles import build_role_granted
 
 
 def register_kinds() -> None:
@@ -31,5 +32,14 @@ def register_kinds() -> None:
             template="members/email/news_digest",
             bulk=True,
             build=build_news_digest,
+        )
+    )
+    # To someone HR just made a coordinator: how to get in (and set up two-factor).
+    register_email_kind(
+        EmailKind(
+            name="role_granted",
+            template="members/email/role_granted",
+            bulk=False,
+            build=build_role_granted,
         )
     )

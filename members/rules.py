@@ -52,3 +52,8 @@ rules.add_perm("members.change_member", is_member & is_owner)
 rules.add_perm("members.open_hr_area", is_coordinator)
 rules.add_perm("members.manage_members", is_coordinator)
 rules.add_perm("members.view_audit_log", is_coordinator & rules.is_superuser)
+
+# Granting and revoking roles (coordinator, organiser) on /hr/roles/: coordinators.
+rules.add_perm("members.manage_roles", is_coordinator)
+# The Django admin, the back office: superusers, with two-factor authentication where required.
+rules.add_perm("members.open_back_office", is_coordinator & rules.is_superuser)
