@@ -2,7 +2,8 @@
 
 The held one has check-ins, a guest, networking tasks, connections, feedback
 and materials; the coming one has a waiting list, and personal codes so its
-door can be tried.
+door can be tried. Before them, the network's three years of held gatherings,
+each for the members who had joined by then.
 
 Runs after members.demo. Deterministic (a seeded generator, dates from today's
 date) and idempotent: a gathering that exists by its title is left as it is.
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 
+from invitations.campaigns import demo as campaigns_demo
 from members.models import Member, Organisation
 from members.profiles import organisation_for_name
 
@@ -51,7 +53,12 @@ def _next_thursday(after):
 
 
 def _members():
-    return list(Member.objects.select_related("user").order_by("pk"))
+    """Everyone but the history's joiners: the two demo gatherings stay as they were made."""
+    return list(
+        Member.objects.select_related("user")
+        .exclude(pk__in=campaigns_demo.history_members().values("pk"))
+        .order_by("pk")
+    )
 
 
 def _past(members, rng, company: Organisation) -> Gathering:
@@ -116,6 +123,15 @@ def _the_meeting(gathering: Gathering, rng: random.Random) -> None:
         employer="Bergen kommune",
         checked_in_at=gathering.start + timedelta(minutes=5),
     )
+    _networking(gathering, rng)
+    _feedback(gathering, came, rng)
+    _materials(gathering)
+    # The day-after emails went out long ago; the demo sends none.
+    gathering.rsvps.update(followed_up_at=gathering.end + timedelta(days=1))
+
+
+def _networking(gathering: Gathering, rng: random.Random) -> None:
+    """Task cards for who came, seen at the meeting, and the connections ticked on them."""
     generate_tasks(gathering=gathering, now=gathering.start - timedelta(minutes=30))
     NetworkingTask.objects.filter(gathering=gathering).update(
         seen_at=gathering.start + timedelta(minutes=40)
@@ -123,6 +139,10 @@ def _the_meeting(gathering: Gathering, rng: random.Random) -> None:
     gathering.check_in_closed_at = gathering.start + timedelta(minutes=45)
     gathering.save(update_fields=["check_in_closed_at"])
     _connections_from_tasks(gathering, rng)
+
+
+def _feedback(gathering: Gathering, came: list[Rsvp], rng: random.Random) -> None:
+    """Most of those who came rated the gathering the day after; a few wrote a comment."""
     comments = ["", "", "", *COMMENTS]
     rng.shuffle(comments)
     for rsvp in came:
@@ -134,9 +154,6 @@ def _the_meeting(gathering: Gathering, rng: random.Random) -> None:
                 comment=comments.pop() if comments else "",
                 created_at=gathering.end + timedelta(days=1, hours=rng.randrange(1, 30)),
             )
-    _materials(gathering)
-    # The day-after emails went out long ago; the demo sends none.
-    gathering.rsvps.update(followed_up_at=gathering.end + timedelta(days=1))
 
 
 def _connections_from_tasks(gathering: Gathering, rng: random.Random) -> None:
@@ -311,4 +328,85 @@ def _seed(stdout) -> None:
         _past(members, rng, company)
     if not Gathering.objects.filter(title=UPCOMING_TITLE).exists():
         _upcoming(members, rng, host)
+    # After the two above, so they stay exactly as they were.
+    _history()
     stdout.write(f"Gatherings: {Gathering.objects.count()}")
+
+
+# The network's history -------------------------------------------------------------------
+
+# (title, days ago, host, address, room): a gathering every few months since the start.
+HISTORY = [
+    ("Første alumnitreff", 980, None, "Strandkaien 2, 5013 Bergen", "Kantina, 1. etasje"),
+    ("Alumnitreff i Stavanger", 850, "Equinor ASA", "Forusbeen 50, 4035 Stavanger", "Kantina"),
+    ("Fagkveld: havvind", 720, "Statkraft", "Lilleakerveien 6, 0283 Oslo", "Auditoriet"),
+    ("Alumnitreff hos DNV", 560, "DNV", "Veritasveien 1, 1363 Høvik", "Møterom Fram"),
+    ("Frokostmøte i Bergen", 420, "Bouvet", "Solheimsgaten 15, 5058 Bergen", "Kantina"),
+    ("Alumnitreff i Oslo", 290, "Aker Solutions", "Oksenøyveien 8, 1366 Lysaker", "Atriet"),
+    ("Alumnitreff på kaien", 190, None, "Strandkaien 2, 5013 Bergen", "Takterrassen"),
+]
+NO_SHOW_SHARE = 0.15
+
+
+def _history() -> None:
+    for title, days_ago, host_name, address, room in HISTORY:
+        if not Gathering.objects.filter(title=title).exists():
+            host = organisation_for_name(name=host_name or settings.COMPANY_NAME)
+            day = timezone.localdate() - timedelta(days=days_ago)
+            _held(title=title, day=day, host=host, address=address, room=room)
+
+
+def _held(*, title: str, day, host: Organisation, address: str, room: str) -> Gathering:
+    """A gathering held on `day` for the members who had joined a month before it."""
+    rng = random.Random(title)
+    breakfast = title.startswith("Frokost")
+    start = _oslo(day, 8 if breakfast else 16)
+    gathering = Gathering.objects.create(
+        title=title,
+        format=Gathering.Format.BREAKFAST if breakfast else Gathering.Format.AFTERNOON,
+        start=start,
+        end=start + timedelta(hours=2 if breakfast else 3),
+        rsvp_deadline=start - timedelta(days=7),
+        capacity=80,
+        description="Nytt fra selskapet, en alumnihistorie, et faglig innlegg og mingling.",
+        host=host,
+        address=address,
+        room=room,
+        status=Gathering.Status.DONE,
+        invited_at=start - timedelta(days=30),
+        sequence=1,
+    )
+    create_agenda_from_template(gathering=gathering)
+    invited = Member.objects.filter(joined_at__lt=gathering.invited_at).order_by("pk")
+    Rsvp.objects.bulk_create(_answers(gathering, invited, rng))
+    _count_seats(gathering)
+    ensure_codes(gathering.rsvps.filter(answer=Rsvp.Answer.YES))
+    came = list(gathering.rsvps.filter(checked_in_at__isnull=False).select_related("member"))
+    _networking(gathering, rng)
+    _feedback(gathering, came, rng)
+    gathering.rsvps.update(followed_up_at=gathering.end + timedelta(days=1))
+    return gathering
+
+
+def _answers(gathering: Gathering, invited, rng: random.Random) -> list[Rsvp]:
+    """Each invited member's answer; most who said yes came, some did not show up."""
+    rsvps = []
+    for member in invited:
+        answer = rng.choices(["yes", "no", "maybe", ""], weights=[5, 2, 1, 3])[0]
+        came = answer == "yes" and rng.random() >= NO_SHOW_SHARE
+        rsvps.append(
+            Rsvp(
+                gathering=gathering,
+                member=member,
+                answer=answer,
+                invited_at=gathering.invited_at,
+                answered_at=gathering.invited_at + timedelta(hours=rng.randrange(2, 400))
+                if answer
+                else None,
+                checked_in_at=gathering.start + timedelta(minutes=rng.randrange(-10, 25))
+                if came
+                else None,
+                reminded_at=gathering.start - timedelta(days=2) if answer == "yes" else None,
+            )
+        )
+    return rsvps

@@ -1,5 +1,8 @@
 """Demo data for the member side: the coordinator, members with varied profiles
-and privacy, employers, competences, jobs, news and the guidelines."""
+and privacy, employers, competences, jobs, news and the guidelines.
+
+The members joined over the network's three years, and one came back to work.
+"""
 
 import random
 from datetime import timedelta
@@ -8,7 +11,16 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
-from .models import GuidelinesAcceptance, GuidelinesVersion, Job, Member, NewsItem, User, Visibility
+from .models import (
+    GuidelinesAcceptance,
+    GuidelinesVersion,
+    Job,
+    Member,
+    NewsItem,
+    Rehire,
+    User,
+    Visibility,
+)
 from .profiles import competences_for_names, organisation_for_name, refresh_search_text
 
 DEMO_PASSWORD = "alumni-demo-2026"  # noqa: S105 - the public demo login, printed by seed_demo
@@ -191,6 +203,60 @@ def _profile(member, rng, index):
     refresh_search_text(member=member)
 
 
+def demo_people() -> list[tuple[str, str, str, str]]:
+    """The demo's own members (first name, last name, email, language), logins first."""
+    people = [(f, last, e, lang) for f, last, e, lang in DEMO_MEMBERS]
+    for i in range(24):
+        first, last = EXTRA_FIRST[i % len(EXTRA_FIRST)], EXTRA_LAST[(i * 5) % len(EXTRA_LAST)]
+        email = f"{first}.{last}{i}@epost.example".lower()
+        people.append((first, last, email, "nb"))
+    return people
+
+
+def demo_member_emails() -> list[str]:
+    """The addresses of the demo's own members (not those who joined through a campaign)."""
+    return [email for _first, _last, email, _language in demo_people()]
+
+
+# The network is three years old: the first of the demo's own members joined
+# then, and joining picked up as word got round (more joins in recent months).
+# The last joined well before the held demo gathering invited everyone.
+HISTORY_DAYS = 3 * 365
+LAST_OWN_JOIN_DAYS = 110
+GROWTH_CURVE = 1.7
+
+
+def joined_days_ago(index: int, count: int) -> int:
+    """How long ago the `index`th of `count` demo members joined: a curve that grows."""
+    share_of_time = (1 - (index + 0.5) / count) ** GROWTH_CURVE
+    return LAST_OWN_JOIN_DAYS + round((HISTORY_DAYS - LAST_OWN_JOIN_DAYS - 15) * share_of_time)
+
+
+def _joined_at(index: int, count: int, now):
+    # Its own generator, so the profiles' generator draws what it always drew.
+    hour = random.Random(index).randrange(7, 22)
+    day = now - timedelta(days=joined_days_ago(index, count))
+    return day.replace(hour=hour, minute=(index * 7) % 60, second=0, microsecond=0)
+
+
+# One member came back to work at the company: the boomerang the network hopes for.
+REHIRED_EMAIL = "hakon.strand@epost.example"
+REHIRED_DAYS_AGO = 45
+REHIRED_ROLE = "Prosjektleder havvind"
+
+
+def _rehire(member, coordinator, now) -> None:
+    """Record the demo's rehire once (its date moves with today, so look for any)."""
+    if not member.rehires.exists():
+        Rehire.objects.create(
+            member=member,
+            rehired_on=(now - timedelta(days=REHIRED_DAYS_AGO)).date(),
+            role=REHIRED_ROLE,
+            recorded_by=coordinator,
+            created_at=now - timedelta(days=REHIRED_DAYS_AGO - 3),
+        )
+
+
 @transaction.atomic
 def seed(stdout) -> None:
     rng = random.Random(2026)
@@ -198,15 +264,17 @@ def seed(stdout) -> None:
     coordinator = _ensure_user(
         COORDINATOR_EMAIL, first_name="Hanne", last_name="Koordinator", is_staff=True
     )
-    people = [(f, last, e, lang) for f, last, e, lang in DEMO_MEMBERS]
-    for i in range(24):
-        first, last = EXTRA_FIRST[i % len(EXTRA_FIRST)], EXTRA_LAST[(i * 5) % len(EXTRA_LAST)]
-        email = f"{first}.{last}{i}@epost.example".lower()
-        people.append((first, last, email, "nb"))
+    # The demo's one coordinator owns the network: the audit log and the back office open too.
+    if not coordinator.is_superuser:
+        coordinator.is_superuser = True
+        coordinator.save(update_fields=["is_superuser"])
+    people = demo_people()
     members = []
-    for first_name, last_name, email, language in people:
+    for index, (first_name, last_name, email, language) in enumerate(people):
         user = _ensure_user(email, first_name=first_name, last_name=last_name, language=language)
-        member, _created = Member.objects.get_or_create(user=user)
+        member, _created = Member.objects.get_or_create(
+            user=user, defaults={"joined_at": _joined_at(index, len(people), now)}
+        )
         members.append(member)
     for index, member in enumerate(members):
         _profile(member, rng, index)
@@ -227,6 +295,7 @@ def seed(stdout) -> None:
         )
     for member in members:
         GuidelinesAcceptance.objects.get_or_create(member=member, version=version)
+    _rehire(next(m for m in members if m.user.email == REHIRED_EMAIL), coordinator, now)
 
     for title, description, location, competences, deadline_days in JOBS:
         job, created = Job.objects.get_or_create(
