@@ -35,6 +35,6 @@ urlpatterns = [
         joining.join_request_decide,
         name="join_request_decide",
     ),
-    # slot: register export urls
-    # slot: campaign export urls
+    path("register/export/", register.register_export, name="register_export"),
+    path("campaigns/<int:pk>/export/", campaigns.campaign_export, name="campaign_export"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import hr_views
+from . import hr_rehire_views, hr_roles_views, hr_views
 
 app_name = "hr_members"
 urlpatterns = [
@@ -23,7 +23,16 @@ urlpatterns = [
     path("news/<int:pk>/delete/", hr_views.news_delete, name="news_delete"),
     path("guidelines/", hr_views.guidelines_versions, name="guidelines"),
     path("audit-log/", hr_views.audit_log, name="audit_log"),
-    # slot: rehire urls
-    # slot: member export urls
-    # slot: roles urls
+    path("members/<int:pk>/rehire/", hr_rehire_views.rehire_create, name="rehire_add"),
+    path("rehires/<int:pk>/remove/", hr_rehire_views.rehire_delete, name="rehire_remove"),
+    path("members/export/", hr_views.member_export, name="member_export"),
+    path("roles/", hr_roles_views.roles_page, name="roles"),
+    path("roles/coordinators/", hr_roles_views.coordinator_grant, name="coordinator_grant"),
+    path(
+        "roles/coordinators/<int:pk>/revoke/",
+        hr_roles_views.coordinator_revoke,
+        name="coordinator_revoke",
+    ),
+    path("roles/<slug:role>/", hr_roles_views.role_grant, name="role_grant"),
+    path("roles/<slug:role>/<int:pk>/revoke/", hr_roles_views.role_revoke, name="role_revoke"),
 ]
