@@ -58,6 +58,8 @@ class OrganiserGrantForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         kwargs.setdefault("label_suffix", "")  # labels above fields carry no colon
+        # Its own ids: the coordinator form on the same page has an email field too.
+        kwargs.setdefault("auto_id", "id_organiser_%s")
         super().__init__(*args, **kwargs)
         self.viewer = viewer
         self.fields["gathering"].queryset = grantable_gatherings()
