@@ -1,6 +1,7 @@
 """The register import engine: files as HR systems export them, rules, and commit."""
 
 import datetime
+import re
 import zipfile
 
 import pytest
@@ -582,11 +583,17 @@ def test_batch_matching_probes_the_unique_indexes_whatever_the_statistics(tmp_pa
             plan = "\n".join(row[0] for row in cursor.fetchall())
         merge.close()
 
-    assert "Index Scan using leaver_employee_number_unique" in plan
-    assert "Index Scan using leaver_email_ci_unique" in plan
-    assert "Index Scan using invitations_leaver_pkey" in plan
+    # Each lookup probes its unique index per row, as a plain or a bitmap index scan
+    # (the planner picks either for a one-row probe, by the statistics the suite left),
+    # and nothing reads the whole register.
+    for index in (
+        "leaver_employee_number_unique",
+        "leaver_email_ci_unique",
+        "invitations_leaver_pkey",
+    ):
+        assert re.search(rf"(Index Scan using|Bitmap Index Scan on) {index}\b", plan), index
     assert "Seq Scan on invitations_leaver" not in plan
-    assert "Bitmap Heap Scan on invitations_leaver" not in plan
+    assert "Hash Join" not in plan
 
 
 # The wizard's preview, queued for a worker ----------------------------------------------
