@@ -25,3 +25,6 @@ class InvitationsConfig(AppConfig):
         signals.collect_member_data.connect(
             receivers.register_data_of_member, dispatch_uid="invitations.register_data_of_member"
         )
+        from . import erasure
+
+        erasure.connect()

@@ -109,7 +109,8 @@ class Leaver(models.Model):
         ]
 
     def __str__(self):
-        return self.full_name or self.email or self.employee_number
+        # A member who erased their account leaves a row with no name, kept for the counts.
+        return self.full_name or self.email or self.employee_number or str(_("Erased person"))
 
     @property
     def full_name(self) -> str:

@@ -1,7 +1,13 @@
 """The member's own data: download it all as JSON, or erase the account."""
 
+import re
+
 from allauth.account.models import EmailAddress
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+
+from alumni_network.mail import erasure as mail_erasure
 
 from . import audit
 from .models import AuditLog, Member
@@ -31,8 +37,21 @@ PROFILE_FIELDS = [
 ]
 
 
+# What the audit log says instead of an erased person's address: the entry
+# stays (who did what matters), the person does not.
+ERASED_LABEL = "erased user"
+
+
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def member_addresses(member: Member) -> set[str]:
+    """Every address the member used (login, verified or not, personal), lower-case."""
+    user = member.user
+    emails = {user.email, member.personal_email}
+    emails |= set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    return {e.strip().lower() for e in emails if e and e.strip()}
 
 
 def export_member_data(*, member: Member, request=None) -> dict:
@@ -74,6 +93,9 @@ def export_member_data(*, member: Member, request=None) -> dict:
             for i in member.job_interests.select_related("job")
         ],
     }
+    emails = member_addresses(member)
+    data["emails_sent_to_you"] = mail_erasure.emails_sent_to(emails)
+    data["suppressions"] = mail_erasure.suppressions_of(emails)
     for _receiver, response in collect_member_data.send(sender=Member, member=member):
         if response:
             key, value = response
@@ -90,25 +112,48 @@ def export_member_data(*, member: Member, request=None) -> dict:
 
 @transaction.atomic
 def erase_member(*, member: Member) -> None:
-    """Erase the member's account and everything personal about them.
+    """Erase the member's account and everything personal about them, in every app.
 
-    Other apps turn what they hold into anonymous counts on `member_erasing`;
-    the invitations app keeps a hashed suppression entry on `member_erased`.
-    The audit log keeps the bare member id and nothing else.
+    Other apps delete or anonymise what they hold on `member_erasing`; the
+    invitations app keeps a hashed suppression entry on `member_erased`. The
+    outbox loses every email to the person, the admin history its entries on
+    them, and the audit log keeps its entries with the person's address blanked.
     """
     user = member.user
-    emails = {user.email.strip().lower()}
-    emails |= {a.email.strip().lower() for a in EmailAddress.objects.filter(user=user)}
-    if member.personal_email:
-        emails.add(member.personal_email.strip().lower())
+    emails = member_addresses(member)
+    full_name = user.get_full_name()
     member_id = member.pk
     member_erasing.send(sender=Member, member=member)
     if member.photo:
         name, storage = member.photo.name, member.photo.storage
         transaction.on_commit(lambda: storage.delete(name))
+    _forget_admin_history(user, member)
+    _blank_in_audit_log(user, emails)
     # Deleting the user cascades to the member, its acceptances, interests,
     # email addresses, authenticators and sessions' owner.
     user.delete()
+    mail_erasure.forget_emails_to(emails)
+    mail_erasure.forget_mentions([*emails, full_name])
     audit.record(actor=None, action=AuditLog.Action.ERASURE, member_ids=[member_id])
     for email in sorted(emails):
         member_erased.send(sender=Member, email=email)
+
+
+def _forget_admin_history(*rows) -> None:
+    """Admin "history" entries about the rows: their object_repr names the person."""
+    for row in rows:
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(row), object_id=str(row.pk)
+        ).delete()
+
+
+def _blank_in_audit_log(user, emails: set[str]) -> None:
+    """Keep the person's entries, but say "erased user" where the log named their address."""
+    AuditLog.objects.filter(actor=user).update(actor_label=ERASED_LABEL)
+    for email in emails:
+        AuditLog.objects.filter(actor_label__iexact=email).update(actor_label=ERASED_LABEL)
+        pattern = re.compile(re.escape(email), re.IGNORECASE)
+        for entry in AuditLog.objects.filter(detail__icontains=email).only("pk", "detail"):
+            AuditLog.objects.filter(pk=entry.pk).update(
+                detail=pattern.sub(ERASED_LABEL, entry.detail)
+            )
