@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .models import Competence, Member, Organisation
+from .organisations import find_organisation
 from .privacy import directory_search_text
 
 EMPLOYMENT_CHECK_INTERVAL = timedelta(days=365)
@@ -57,10 +58,11 @@ def competence_suggestions(*, term: str, limit: int = 10) -> list[str]:
 
 
 def organisation_for_name(*, name: str) -> Organisation | None:
+    """The organisation a typed employer name means, created only when none matches its key."""
     name = " ".join(name.split())
     if not name:
         return None
-    organisation = Organisation.objects.filter(name__iexact=name).first()
+    organisation = find_organisation(name=name)
     if organisation is None:
         organisation, _created = Organisation.objects.get_or_create(name=name)
     return organisation

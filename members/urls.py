@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import organisation_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("profile/", views.profile_edit, name="profile_edit"),
     path("profile/confirm-employer/", views.employment_confirm, name="employment_confirm"),
     path("competences/options/", views.competence_options, name="competence_options"),
+    path("organisations/options/", organisation_views.employer_options, name="employer_options"),
     path("directory/", views.directory_search, name="directory"),
     path("directory/<int:pk>/", views.directory_profile, name="profile"),
     path("directory/<int:pk>/photo/", views.photo, name="photo"),
