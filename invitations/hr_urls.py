@@ -10,6 +10,7 @@ app_name = "hr_invitations"
 urlpatterns = [
     path("register/", register.register, name="register"),
     path("register/<int:pk>/", register.leaver_detail, name="leaver_detail"),
+    path("register/<int:pk>/edit/", register.leaver_edit, name="leaver_edit"),
     path("register/<int:pk>/erase/", register.leaver_erase, name="leaver_erase"),
     path("register/retention/", register.retention, name="retention"),
     path("register/segments/", register.segments, name="segments"),
@@ -25,6 +26,11 @@ urlpatterns = [
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/preview/", campaigns.campaign_preview, name="campaign_preview"),
+    path(
+        "campaigns/<int:pk>/preview/html/",
+        campaigns.campaign_preview_html,
+        name="campaign_preview_html",
+    ),
     path("campaigns/<int:pk>/test/", campaigns.campaign_test, name="campaign_test"),
     path("campaigns/<int:pk>/control/", campaigns.campaign_control, name="campaign_control"),
     path("campaigns/<int:pk>/progress/", campaigns.campaign_progress, name="campaign_progress"),

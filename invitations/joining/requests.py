@@ -1,6 +1,7 @@
 """Asking to join from the public page, and HR's decision matched against the register."""
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -62,47 +63,126 @@ def _split_name(name: str) -> tuple[str, str]:
     return " ".join(parts[:-1]), parts[-1]
 
 
+YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+EMAIL_SCORE, NAME_SCORE, DEPARTMENT_SCORE, YEARS_SCORE = 100, 10, 4, 5
+
+
+def years_span(text: str) -> tuple[int, int] | None:
+    """The first and last year written in a request's "years at the company" (e.g. 2012–2019)."""
+    years = [int(year) for year in YEAR.findall(text or "")]
+    return (min(years), max(years)) if years else None
+
+
+def _leaver_span(leaver: Leaver) -> tuple[int, int] | None:
+    if leaver.hired_on is None and leaver.left_on is None:
+        return None
+    start = (leaver.hired_on or leaver.left_on).year
+    return start, (leaver.left_on or leaver.hired_on).year
+
+
+def _same_department(leaver: Leaver, department: str) -> bool:
+    ours, theirs = leaver.department.strip().casefold(), department.strip().casefold()
+    return bool(ours and theirs) and (ours in theirs or theirs in ours)
+
+
 @dataclass(frozen=True)
 class Suggestion:
+    """A register row that may be the requester, and why."""
+
     leaver: Leaver
     by: str  # "email" or "name"
+    same_department: bool = False
+    years_overlap: bool = False
+    preselected: bool = False
+
+    @property
+    def score(self) -> int:
+        return (
+            (EMAIL_SCORE if self.by == "email" else NAME_SCORE)
+            + DEPARTMENT_SCORE * self.same_department
+            + YEARS_SCORE * self.years_overlap
+        )
+
+    @property
+    def strong(self) -> bool:
+        """Sure enough to preselect: the same address, or the same name in the same years."""
+        return self.by == "email" or self.years_overlap
+
+    @property
+    def years(self) -> str:
+        span = _leaver_span(self.leaver)
+        return f"{span[0]}–{span[1]}" if span else ""
+
+
+def _suggestion(leaver: Leaver, request: JoinRequest, *, by: str) -> Suggestion:
+    wanted, worked = years_span(request.years), _leaver_span(leaver)
+    overlap = bool(wanted and worked) and wanted[0] <= worked[1] and worked[0] <= wanted[1]
+    return Suggestion(
+        leaver,
+        by,
+        same_department=_same_department(leaver, request.department),
+        years_overlap=overlap,
+    )
+
+
+def _name_key(name: str) -> tuple[str, str] | None:
+    first, last = _split_name(name)
+    return (first.split()[0].lower(), last.lower()) if last else None
+
+
+def _name_matches(join_requests: list[JoinRequest]) -> list[Leaver]:
+    query = Q()
+    for request in join_requests:
+        if key := _name_key(request.name):
+            query |= Q(last_name__iexact=key[1], first_name__istartswith=key[0])
+    return list(Leaver.objects.filter(query)[:200]) if query else []
+
+
+def _has_name(leaver: Leaver, key: tuple[str, str] | None) -> bool:
+    return bool(key) and (
+        leaver.last_name.lower() == key[1] and leaver.first_name.lower().startswith(key[0])
+    )
 
 
 def suggest_matches(join_requests: list[JoinRequest]) -> dict[int, list[Suggestion]]:
-    """Register rows that may be each requester: by email, else by name. Two queries in all."""
+    """Register rows that may be each requester, best first. Two queries in all.
+
+    The same address ranks first; then the same name, higher when the department
+    and the years they wrote match the register's.
+    """
     emails = {normalise_email(request.email) for request in join_requests}
     by_email: dict[str, list[Leaver]] = {}
     for leaver in Leaver.objects.filter(email__in=emails).exclude(email=""):
         by_email.setdefault(leaver.email, []).append(leaver)
-    name_query = Q()
-    wanted = []
-    for request in join_requests:
-        if normalise_email(request.email) in by_email:
-            continue
-        first, last = _split_name(request.name)
-        if last:
-            first_word = first.split()[0]
-            name_query |= Q(last_name__iexact=last, first_name__istartswith=first_word)
-            wanted.append((request.pk, first_word.lower(), last.lower()))
-    by_name: list[Leaver] = list(Leaver.objects.filter(name_query)[:200]) if wanted else []
+    by_name = _name_matches(join_requests)
     suggestions: dict[int, list[Suggestion]] = {}
     for request in join_requests:
         found = [
-            Suggestion(leaver, "email")
+            _suggestion(leaver, request, by="email")
             for leaver in by_email.get(normalise_email(request.email), [])
         ]
-        if not found:
-            for pk, first_word, last in wanted:
-                if pk != request.pk:
-                    continue
-                found = [
-                    Suggestion(leaver, "name")
-                    for leaver in by_name
-                    if leaver.last_name.lower() == last
-                    and leaver.first_name.lower().startswith(first_word)
-                ]
-        suggestions[request.pk] = found[:5]
+        seen = {suggestion.leaver.pk for suggestion in found}
+        key = _name_key(request.name)
+        found += [
+            _suggestion(leaver, request, by="name")
+            for leaver in by_name
+            if leaver.pk not in seen and _has_name(leaver, key)
+        ]
+        found.sort(key=lambda suggestion: (-suggestion.score, suggestion.leaver.pk))
+        suggestions[request.pk] = _with_preselection(found[:5])
     return suggestions
+
+
+def _with_preselection(ranked: list[Suggestion]) -> list[Suggestion]:
+    """Mark the best row to preselect: only a strong match that no other row ties with.
+
+    Two rows equally likely is a question for HR, not a guess for the form.
+    """
+    if not ranked or not ranked[0].strong:
+        return ranked
+    if len(ranked) > 1 and ranked[1].score == ranked[0].score:
+        return ranked
+    return [replace(ranked[0], preselected=True), *ranked[1:]]
 
 
 def _decide(join_request: JoinRequest, *, status: str, user, leaver=None) -> bool:

@@ -8,7 +8,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from alumni_network.mail.models import normalise_email
+
 from ..models import Leaver
+from .editing import EDITABLE_FIELDS, leaver_email_taken
 from .mapping import FIELDS, REASON, mapping_problems
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
@@ -132,5 +135,53 @@ class SegmentForm(forms.Form):
         if cleaned.get("scope") == "chosen" and not cleaned.get("leaver"):
             self.add_error(
                 "scope", _("Tick at least one leaver, or choose everyone matching the filter.")
+            )
+        return cleaned
+
+
+class LeaverEditForm(forms.Form):
+    """HR correcting a leaver by hand: the name, and how to reach them."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        help_text=_("Their private address: the one invitations go to."),
+        # Someone else's address: the browser should not offer the coordinator's own.
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+
+    def __init__(self, *args, leaver: Leaver, **kwargs):
+        self.leaver = leaver
+        initial = {name: getattr(leaver, name) for name in EDITABLE_FIELDS}
+        kwargs.setdefault("label_suffix", "")  # labels above fields carry no colon
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean_email(self) -> str:
+        email = normalise_email(self.cleaned_data["email"])
+        other = leaver_email_taken(email=email, leaver=self.leaver)
+        if other is not None:
+            raise forms.ValidationError(
+                _("%(name)s already has this address in the register."),
+                params={"name": other},
+                code="email_taken",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        names = (cleaned.get("first_name"), cleaned.get("last_name"))
+        if self.leaver.full_name and not any(names):
+            # Blanking a person is erasure, which has its own page and rules.
+            self.add_error(
+                "first_name", _("Keep a first or last name, so HR can tell who this is.")
             )
         return cleaned

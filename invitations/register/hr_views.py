@@ -17,6 +17,7 @@ from members.exports import export_format, export_response
 from members.models import AuditLog
 
 from ..models import Leaver, RegisterImport, Segment
+from .editing import HAND_EDIT_FILE_NAME, EmailTaken, edit_leaver, leaver_timeline
 from .exports import import_errors_table, register_table
 from .files import FileUnreadable
 from .filters import (
@@ -28,7 +29,7 @@ from .filters import (
     saved_filters,
     sort_leavers,
 )
-from .forms import MappingForm, RegisterFilterForm, SegmentForm, UploadForm
+from .forms import LeaverEditForm, MappingForm, RegisterFilterForm, SegmentForm, UploadForm
 from .imports import (
     current_progress,
     request_commit,
@@ -95,14 +96,54 @@ def leaver_detail(request, pk: int):
         detail="leaver page",
         member_ids=[leaver.member_id] if leaver.member_id else (),
     )
+    timeline = leaver_timeline(leaver=leaver, label_changes=_labelled_changes)
     context = {
         "leaver": leaver,
-        "history": [
-            (change, _labelled_changes(change.changes.items())) for change in leaver.history()
-        ],
+        "timeline": timeline,
+        # The register's own changes alone, (change, [(label, old, new)]), as before.
+        "history": [(entry.change, entry.changes) for entry in timeline if entry.change],
         "segments": leaver.segments.all(),
     }
     return render(request, "invitations/hr/leaver_detail.html", context)
+
+
+@permission_required("invitations.manage_register")
+@require_http_methods(["GET", "POST"])
+def leaver_edit(request, pk: int):
+    """Correct a leaver's name, email or phone by hand; the change goes in their history."""
+    leaver = get_object_or_404(Leaver, pk=pk)
+    form = LeaverEditForm(request.POST or None, leaver=leaver)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = edit_leaver(leaver=leaver, values=form.cleaned_data, user=request.user)
+        except EmailTaken:
+            form.add_error("email", _("Another leaver already has this address in the register."))
+        else:
+            return _after_edit(request, leaver=leaver, changes=changes)
+    return render(request, "invitations/hr/leaver_edit.html", {"leaver": leaver, "form": form})
+
+
+def _after_edit(request, *, leaver, changes):
+    if not changes:
+        messages.info(request, _("Nothing was changed."))
+        return redirect("hr_invitations:leaver_detail", pk=leaver.pk)
+    # Personal data was written, not only read; the log has no action of its own for
+    # that, so the nearest one carries which fields (never their values).
+    audit.record(
+        request=request,
+        action=AuditLog.Action.VIEW_PERSONAL_DATA,
+        obj=leaver,
+        detail="edited leaver: " + ", ".join(name for name in changes if name != "status"),
+        member_ids=[leaver.member_id] if leaver.member_id else (),
+    )
+    if changes.get("status", [None, None])[1] == Leaver.Status.SUPPRESSED:
+        messages.warning(
+            request,
+            _("Saved. This address is on the do-not-contact list, so the leaver is not invited."),
+        )
+    else:
+        messages.success(request, _("Saved. The change is in the leaver's history."))
+    return redirect("hr_invitations:leaver_detail", pk=leaver.pk)
 
 
 @permission_required("invitations.manage_register")
@@ -161,7 +202,9 @@ def import_start(request):
             form.add_error("file", str(error))
         else:
             return redirect("hr_invitations:import_detail", pk=register_import.pk)
-    recent = RegisterImport.objects.select_related("uploaded_by")[:10]
+    recent = RegisterImport.objects.select_related("uploaded_by").exclude(
+        file_name=HAND_EDIT_FILE_NAME
+    )[:10]
     return render(request, "invitations/hr/import_start.html", {"form": form, "recent": recent})
 
 
