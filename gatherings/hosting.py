@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from alumni_network.mail.kinds import EmailContent, EmailKind, register_email_kind
 from alumni_network.mail.models import OutboxEmail
@@ -35,6 +36,7 @@ def register() -> None:
             template="gatherings/email/host_request",
             bulk=False,
             build=build_host_request,
+            label=_("Request to host"),
         )
     )
 

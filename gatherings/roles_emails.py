@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from alumni_network.mail.kinds import EmailContent, EmailKind, register_email_kind
 from alumni_network.mail.queueing import queue_email
@@ -58,6 +59,7 @@ def register() -> None:
             template="gatherings/email/organiser_granted",
             bulk=False,
             build=build_organiser_granted,
+            label=_("Made organiser"),
         )
     )
     register_role(ORGANISER_ROLE)

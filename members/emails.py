@@ -1,5 +1,7 @@
 """The kinds of email the members app sends through the outbox."""
 
+from django.utils.translation import gettext_lazy as _
+
 from alumni_network.mail.kinds import EmailKind, register_email_kind
 
 from .adapters import build_account_email
@@ -15,6 +17,7 @@ def register_kinds() -> None:
             template="members/email/account",
             bulk=False,
             build=build_account_email,
+            label=_("Account email (login, password)"),
             forget_data_after_send=True,
         )
     )
@@ -24,6 +27,7 @@ def register_kinds() -> None:
             template="members/email/job_digest",
             bulk=True,
             build=build_job_digest,
+            label=_("Job digest"),
         )
     )
     register_email_kind(
@@ -32,6 +36,7 @@ def register_kinds() -> None:
             template="members/email/news_digest",
             bulk=True,
             build=build_news_digest,
+            label=_("News digest"),
         )
     )
     # To someone HR just made a coordinator: how to get in (and set up two-factor).
@@ -41,5 +46,6 @@ def register_kinds() -> None:
             template="members/email/role_granted",
             bulk=False,
             build=build_role_granted,
+            label=_("New role"),
         )
     )

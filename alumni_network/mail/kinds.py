@@ -9,6 +9,9 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from .models import OutboxEmail
 
 
@@ -58,6 +61,8 @@ class EmailKind:
     # Where a row goes instead of a retry when what sends it has been paused
     # or stopped meanwhile (`held` or `cancelled`), or None to retry.
     retry_instead: Callable[[OutboxEmail], str | None] | None = None
+    # What HR reads in the outbox instead of the name (a lazy translated string).
+    label: str | Promise = ""
 
 
 EMAIL_KINDS: dict[str, EmailKind] = {}
@@ -81,6 +86,12 @@ def email_kind(name: str) -> EmailKind:
         raise UnknownEmailKind(name) from None
 
 
+def kind_label(name: str) -> str:
+    """The kind's label in the active language; its name when nobody registered one."""
+    kind = EMAIL_KINDS.get(name)
+    return str(kind.label) if kind is not None and kind.label else name
+
+
 def paragraphs(text: str) -> list[str]:
     """A text's paragraphs (split at blank lines), for the HTML part."""
     return [part.strip() for part in text.split("\n\n") if part.strip()]
@@ -101,9 +112,21 @@ def build_message(email: OutboxEmail) -> EmailContent:
 def register_message_kinds() -> None:
     # To many at once (attendees, a segment): carries List-Unsubscribe.
     register_email_kind(
-        EmailKind(name="hr_message", template="mail/email/message", bulk=True, build=build_message)
+        EmailKind(
+            name="hr_message",
+            template="mail/email/message",
+            bulk=True,
+            build=build_message,
+            label=_("Message to a group"),
+        )
     )
     # To one person about their own business (a reply, a notice to HR).
     register_email_kind(
-        EmailKind(name="notice", template="mail/email/message", bulk=False, build=build_message)
+        EmailKind(
+            name="notice",
+            template="mail/email/message",
+            bulk=False,
+            build=build_message,
+            label=_("Message to one person"),
+        )
     )

@@ -9,6 +9,7 @@ invitations. Builders run in the worker, in the recipient's language.
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from alumni_network.mail.kinds import EmailContent, EmailKind, register_email_kind
 from alumni_network.mail.queueing import queue_email
@@ -146,8 +147,10 @@ def build_missed(email) -> EmailContent:
 
 
 def register() -> None:
-    for name, template, build in (
-        (FOLLOW_UP, "gatherings/email/follow_up", build_follow_up),
-        (MISSED, "gatherings/email/missed", build_missed),
+    for name, template, build, label in (
+        (FOLLOW_UP, "gatherings/email/follow_up", build_follow_up, _("Thanks after a gathering")),
+        (MISSED, "gatherings/email/missed", build_missed, _("Missed you at a gathering")),
     ):
-        register_email_kind(EmailKind(name=name, template=template, bulk=True, build=build))
+        register_email_kind(
+            EmailKind(name=name, template=template, bulk=True, build=build, label=label)
+        )

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from alumni_network.mail.kinds import EmailContent, EmailKind, paragraphs, register_email_kind
 from alumni_network.mail.models import OutboxEmail
@@ -64,6 +65,7 @@ def register_kinds() -> None:
     register_email_kind(
         EmailKind(
             name="campaign_invitation",
+            label=_("Campaign invitation"),
             template="invitations/email/campaign_invitation",
             bulk=True,
             build=build_campaign_email,
@@ -73,6 +75,7 @@ def register_kinds() -> None:
     register_email_kind(
         EmailKind(
             name="campaign_reminder",
+            label=_("Campaign reminder"),
             template="invitations/email/campaign_reminder",
             bulk=True,
             build=build_campaign_email,

@@ -1,13 +1,23 @@
 """HR pages of campaigns and the outbox."""
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import messages
+from django.core.mail import EmailMultiAlternatives
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alumni_network.mail.kinds import kind_label
 from alumni_network.mail.models import OutboxEmail
 from alumni_network.mail.rendering import TemplateCache, render_message
 from members import audit
@@ -40,6 +50,7 @@ from .lifecycle import (
     stop_campaign,
     unschedule_campaign,
 )
+from .placeholders import fill_shared_placeholders
 
 OUTBOX_PAGE_SIZE = 50
 PREVIEW_CHOICES = 200
@@ -96,8 +107,11 @@ def _campaign(pk: int) -> Campaign:
 @require_GET
 def campaign_detail(request, pk: int):
     campaign = _campaign(pk)
+    language = "en" if get_language() == "en" else "nb"
     context = {
         "campaign": campaign,
+        # As recipients read it: {network} filled, {first_name} left for each to fill.
+        "subject": fill_shared_placeholders(campaign.subject_for(language), language=language),
         "funnel": campaign_funnels(campaign_ids=[campaign.pk]).get(campaign.pk, CampaignFunnel()),
         "schedule_form": ScheduleForm(
             initial={"scheduled_at": timezone.localtime(campaign.scheduled_at)}
@@ -144,10 +158,25 @@ def campaign_edit(request, pk: int):
     )
 
 
-@permission_required("invitations.run_campaigns")
-@require_GET
-def campaign_preview(request, pk: int):
-    campaign = _campaign(pk)
+@dataclass
+class Preview:
+    """One campaign email as a chosen recipient gets it, and the form that chose them."""
+
+    form: PreviewForm
+    leaver: Leaver | None
+    message: EmailMultiAlternatives
+    query: str
+
+    @property
+    def html(self) -> str:
+        return next(
+            (content for content, mimetype in self.message.alternatives if mimetype == "text/html"),
+            "",
+        )
+
+
+def _preview(request, campaign: Campaign) -> Preview:
+    """Render the email for the recipient, language and kind the query names."""
     if campaign.has_started:
         people = Leaver.objects.filter(invitations__campaign=campaign)
     else:
@@ -174,17 +203,67 @@ def campaign_preview(request, pk: int):
         reply_to=campaign.reply_address(),
     )
     message = render_message(row, templates=TemplateCache())
-    if leaver:
+    if leaver and not form.is_bound:
+        form = PreviewForm(initial={"leaver": leaver.pk, "language": language}, leavers=choices)
+    query = urlencode(
+        {
+            "leaver": leaver.pk if leaver else "",
+            "language": language,
+            "kind": "reminder" if kind == REMINDER_KIND else "invitation",
+        }
+    )
+    return Preview(form=form, leaver=leaver, message=message, query=query)
+
+
+@permission_required("invitations.run_campaigns")
+@require_GET
+def campaign_preview(request, pk: int):
+    """The email as recipients get it: the HTML part in a sandboxed frame, or the text part."""
+    campaign = _campaign(pk)
+    preview = _preview(request, campaign)
+    if preview.leaver:
+        # Logged here, not in the frame: the frame shows what this page has just logged.
         audit.record(
             request=request,
             action=AuditLog.Action.VIEW_PERSONAL_DATA,
-            obj=leaver,
+            obj=preview.leaver,
             detail=f"campaign {campaign.pk} previewed as this leaver",
         )
-    if leaver and not form.is_bound:
-        form = PreviewForm(initial={"leaver": leaver.pk, "language": language}, leavers=choices)
-    context = {"campaign": campaign, "form": form, "leaver": leaver, "message": message}
+    context = {
+        "campaign": campaign,
+        "form": preview.form,
+        "leaver": preview.leaver,
+        "message": preview.message,
+        "query": preview.query,
+        "part": "text" if request.GET.get("part") == "text" else "html",
+    }
     return render(request, "invitations/hr/campaign_preview.html", context)
+
+
+# The HTML part is the email's own markup: shown only inside a sandboxed frame of our
+# own pages, with its inline styles, and nothing that could run or leave.
+PREVIEW_FRAME_CSP = {
+    "default-src": [NONE],
+    "script-src": None,
+    "connect-src": None,
+    "font-src": None,
+    "style-src": [UNSAFE_INLINE],
+    "img-src": [SELF, "data:"],
+    "form-action": [NONE],
+    "base-uri": [NONE],
+    "frame-ancestors": [SELF],
+    "sandbox": [True],
+}
+
+
+@permission_required("invitations.run_campaigns")
+@require_GET
+@xframe_options_sameorigin
+@csp_replace(PREVIEW_FRAME_CSP)
+def campaign_preview_html(request, pk: int):
+    """The HTML part alone, for the preview page's sandboxed frame."""
+    campaign = _campaign(pk)
+    return HttpResponse(_preview(request, campaign).html)
 
 
 @permission_required("invitations.run_campaigns")
@@ -203,9 +282,11 @@ def campaign_test(request, pk: int):
 @permission_required("invitations.run_campaigns")
 @require_POST
 def campaign_control(request, pk: int):
-    """Send now, schedule, unschedule, pause, resume or stop: each once, whoever presses first."""
+    """Send now (once confirmed), schedule, unschedule, pause, resume or stop: each once."""
     campaign = _campaign(pk)
     action = request.POST.get("action")
+    if action == "send_now" and campaign.is_editable and request.POST.get("confirm") != "1":
+        return _confirm_send_now(request, campaign)
     if action == "schedule":
         form = ScheduleForm(request.POST)
         if not form.is_valid():
@@ -233,6 +314,12 @@ def campaign_control(request, pk: int):
     else:
         messages.info(request, _("Nothing changed: the campaign had already moved on."))
     return redirect("hr_invitations:campaign_detail", pk=campaign.pk)
+
+
+def _confirm_send_now(request, campaign: Campaign):
+    """The first press of "Send now": say how many get the email, and ask once more."""
+    context = {"campaign": campaign, "audience": audience(segment=campaign.segment)}
+    return render(request, "invitations/hr/campaign_send_confirm.html", context)
 
 
 def _log_campaign_start(request, campaign: Campaign, action: str) -> None:
@@ -286,6 +373,9 @@ def outbox(request):
     if status:
         rows = rows.filter(status=status)
     page = Paginator(rows, OUTBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for row in page.object_list:
+        row.kind_label = kind_label(row.kind)
     context = {
         "form": form,
         "status": status,

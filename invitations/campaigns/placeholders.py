@@ -92,6 +92,19 @@ def fill_placeholders(text: str, *, data: dict, language: str) -> str:
         return PLACEHOLDER_PATTERN.sub(replace, text)
 
 
+def fill_shared_placeholders(text: str, *, language: str) -> str:
+    """Fill what every recipient sees alike ({network}); personal ones ({first_name}) stay."""
+    with translation.override(language):
+        return PLACEHOLDER_PATTERN.sub(
+            lambda match: (
+                str(PLACEHOLDERS[match.group(1)]({}, language))
+                if match.group(1) in SHARED_PLACEHOLDERS
+                else match.group(0)
+            ),
+            text,
+        )
+
+
 def recipient_data(leaver: Leaver | dict, *, campaign_id: int | None) -> dict:
     """What an outbox row needs to personalise the message, without reading the register."""
     get = leaver.get if isinstance(leaver, dict) else lambda name: getattr(leaver, name)

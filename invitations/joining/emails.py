@@ -1,5 +1,7 @@
 """The emails of joining: the invitation to someone who asked, and the polite no."""
 
+from django.utils.translation import gettext_lazy as _
+
 from alumni_network.mail.kinds import EmailContent, EmailKind, register_email_kind
 
 from .links import decline_url, join_url
@@ -28,6 +30,7 @@ def register_kinds() -> None:
             template="invitations/email/join_invitation",
             bulk=False,
             build=build_join_invitation,
+            label=_("Join link after a request"),
         )
     )
     register_email_kind(
@@ -36,5 +39,6 @@ def register_kinds() -> None:
             template="invitations/email/join_rejected",
             bulk=False,
             build=build_join_rejected,
+            label=_("Join request declined"),
         )
     )

@@ -4,6 +4,9 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import Leaver, Segment
 
@@ -67,6 +70,38 @@ def _date(value) -> datetime.date | None:
         return datetime.date.fromisoformat(str(value))
     except ValueError:
         return None
+
+
+# The register filter form's labels, for reading a saved filter back to HR.
+FILTER_LABELS = {
+    "q": _("Search name or email"),
+    "left_from": _("Left from"),
+    "left_to": _("Left to"),
+    "department": _("Department"),
+    "location": pgettext_lazy("workplace", "Location"),
+    "title": _("Job title"),
+    "status": _("Status"),
+}
+HAS_EMAIL_LABELS = {"yes": _("Has email"), "no": _("No email")}
+
+
+def filter_summary(filters: dict) -> list[str]:
+    """A saved filter as HR reads it: "Status: In register", dates in the language's format."""
+    parts = []
+    for key in FILTER_KEYS:
+        value = filters.get(key)
+        if not value:
+            continue
+        if key == "has_email":
+            parts.append(str(HAS_EMAIL_LABELS.get(value, value)))
+            continue
+        if key in ("left_from", "left_to"):
+            date = _date(value)
+            value = date_format(date, "DATE_FORMAT") if date else value
+        elif key == "status" and value in Leaver.Status.values:
+            value = Leaver.Status(value).label
+        parts.append(f"{FILTER_LABELS[key]}: {value}")
+    return parts
 
 
 def saved_filters(filters: dict) -> dict:

@@ -78,7 +78,9 @@ def test_publish_invites_and_cancel_cancels(staff_client):
     gathering = GatheringFactory(status="draft")
     MemberFactory()
 
-    staff_client.post(reverse("hr_gatherings:publish", kwargs={"pk": gathering.pk}))
+    staff_client.post(
+        reverse("hr_gatherings:publish", kwargs={"pk": gathering.pk}), {"confirm": "1"}
+    )
     published = Gathering.objects.get(pk=gathering.pk)
     staff_client.post(reverse("hr_gatherings:cancel", kwargs={"pk": gathering.pk}))
     cancelled = Gathering.objects.get(pk=gathering.pk)

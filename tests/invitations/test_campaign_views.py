@@ -93,9 +93,9 @@ def test_send_now_from_the_page_sends_once(
     url = reverse("hr_invitations:campaign_control", args=[campaign.pk])
 
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(url, {"action": "send_now"})
+        staff_client.post(url, {"action": "send_now", "confirm": "1"})
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(url, {"action": "send_now"})
+        staff_client.post(url, {"action": "send_now", "confirm": "1"})
 
     assert Invitation.objects.filter(campaign=campaign).count() == 2
     assert len(mail.outbox) == 2
@@ -141,7 +141,7 @@ def test_preview_as_a_chosen_recipient(staff_client, staff_user):
 
     response = staff_client.get(
         reverse("hr_invitations:campaign_preview", args=[campaign.pk]),
-        {"leaver": kari.pk, "language": "en"},
+        {"leaver": kari.pk, "language": "en", "part": "text"},
     )
 
     assert "Hi Kari," in response.content.decode()

@@ -191,7 +191,8 @@ def test_pressing_send_with_redis_down_succeeds_and_the_campaign_goes_out_once_l
     with dispatching_to(broker_url=broker, queue=queue):
         started = time.monotonic()
         response = client.post(
-            reverse("hr_invitations:campaign_control", args=[campaign.pk]), {"action": "send_now"}
+            reverse("hr_invitations:campaign_control", args=[campaign.pk]),
+            {"action": "send_now", "confirm": "1"},
         )
         assert response.status_code == 302
         assert time.monotonic() - started < 5

@@ -123,8 +123,8 @@ def test_sending_a_campaign_is_logged_once(
 
     # The campaign starts (eagerly here) after the first press; the second changes nothing.
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(url, {"action": "send_now"})
-    staff_client.post(url, {"action": "send_now"})
+        staff_client.post(url, {"action": "send_now", "confirm": "1"})
+    staff_client.post(url, {"action": "send_now", "confirm": "1"})
 
     logged = AuditLog.objects.get(action=AuditLog.Action.CAMPAIGN_SEND)
     assert (logged.actor, logged.object_type, logged.object_id) == (
