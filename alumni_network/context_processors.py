@@ -13,7 +13,9 @@ def network(request):
         "network_contact_email": settings.NETWORK_CONTACT_EMAIL,
         "csp_nonce": getattr(request, "csp_nonce", ""),
         # Links, not permissions: staff who still need two-factor authentication
-        # see the way in and are asked to set it up there.
-        "can_reach_members": bool(user and (is_member(user) or is_hr_staff(user))),
+        # see the way in and are asked to set it up there. The member area is
+        # linked only for those with a member profile: for staff without one
+        # most of its pages are closed.
+        "can_reach_members": bool(user and is_member(user)),
         "can_reach_hr": bool(user and is_hr_staff(user)),
     }

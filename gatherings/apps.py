@@ -22,3 +22,6 @@ class GatheringsConfig(AppConfig):
             HOME_SECTIONS.append(selectors.home_section)
         if networking.home_section not in HOME_SECTIONS:
             HOME_SECTIONS.append(networking.home_section)
+        from . import erasure
+
+        erasure.connect()

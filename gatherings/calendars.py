@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from .models import Gathering
 
 OSLO = ZoneInfo("Europe/Oslo")
-METHOD_REQUEST = "REQUEST"
-METHOD_CANCEL = "CANCEL"
+# PUBLISH, not REQUEST: a REQUEST makes Outlook and Gmail offer Accept and Decline,
+# and those replies would go to a mailbox nobody reads. Members answer on the site.
 METHOD_PUBLISH = "PUBLISH"
+# A cancellation keeps the UID and raises SEQUENCE, so calendars drop the event.
+METHOD_CANCEL = "CANCEL"
 
 
 def event_uid(gathering: Gathering) -> str:
@@ -35,8 +37,8 @@ def event_description(gathering: Gathering) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
-def ics_for(*, gathering: Gathering, method: str = METHOD_REQUEST, attendee_email: str = "") -> str:
-    """One VEVENT in Europe/Oslo time with its VTIMEZONE; METHOD REQUEST, CANCEL or PUBLISH."""
+def ics_for(*, gathering: Gathering, method: str = METHOD_PUBLISH, attendee_email: str = "") -> str:
+    """One VEVENT in Europe/Oslo time with its VTIMEZONE; METHOD PUBLISH or CANCEL."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{settings.NETWORK_NAME}//gatherings//NO")
     calendar.add("version", "2.0")
@@ -55,9 +57,10 @@ def ics_for(*, gathering: Gathering, method: str = METHOD_REQUEST, attendee_emai
     organizer = icalendar.vCalAddress(f"mailto:{settings.NETWORK_CONTACT_EMAIL}")
     organizer.params["cn"] = icalendar.vText(settings.NETWORK_NAME)
     event.add("organizer", organizer)
-    if attendee_email:
+    if attendee_email and method == METHOD_CANCEL:
+        # Names whose copy is cancelled; no RSVP asked, as nothing reads replies.
         attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
-        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+        attendee.params["rsvp"] = icalendar.vText("FALSE")
         event.add("attendee", attendee)
     cancelled = method == METHOD_CANCEL or gathering.status == Gathering.Status.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")

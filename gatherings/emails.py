@@ -6,6 +6,7 @@ an email always shows the gathering as it is when it leaves.
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from alumni_network.mail.kinds import (
     EmailContent,
@@ -122,11 +123,8 @@ def _ics(rsvp: Rsvp, gathering: Gathering, method: str) -> tuple[str, str, str]:
     text = calendars.ics_for(
         gathering=gathering, method=method, attendee_email=rsvp.member.user.email
     )
-    return (
-        calendars.calendar_filename(),
-        text,
-        f"text/calendar; method={method}; charset=utf-8",
-    )
+    # No charset here: Django adds it to a text/* part, and a second one is invalid.
+    return (calendars.calendar_filename(), text, f"text/calendar; method={method}")
 
 
 def _rsvp(email) -> Rsvp:
@@ -138,7 +136,7 @@ def build_invitation(email) -> EmailContent:
     context = _gathering_context(rsvp) | {"nudge": email.kind == NUDGE}
     return EmailContent(
         context=context,
-        attachments=[_ics(rsvp, context["gathering"], calendars.METHOD_REQUEST)],
+        attachments=[_ics(rsvp, context["gathering"], calendars.METHOD_PUBLISH)],
     )
 
 
@@ -162,7 +160,7 @@ def build_attendance(email) -> EmailContent:
         images.append(image)
     return EmailContent(
         context=context,
-        attachments=[_ics(rsvp, context["gathering"], calendars.METHOD_REQUEST)],
+        attachments=[_ics(rsvp, context["gathering"], calendars.METHOD_PUBLISH)],
         inline_images=images,
     )
 
@@ -195,6 +193,19 @@ def build_message(email) -> EmailContent:
     return EmailContent(context=context)
 
 
+# What HR reads in the outbox for each kind.
+LABELS = {
+    INVITATION: _("Gathering invitation"),
+    NUDGE: _("Gathering: please answer"),
+    ANSWER: _("Gathering: answer received"),
+    PROMOTION: _("Gathering: place from the waiting list"),
+    UPDATE: _("Gathering changed"),
+    REMINDER: _("Gathering reminder"),
+    CANCELLATION: _("Gathering cancelled"),
+    MESSAGE: _("Message to attendees"),
+}
+
+
 def register() -> None:
     for name, template, bulk, build in (
         (INVITATION, "gatherings/email/invitation", True, build_invitation),
@@ -206,4 +217,6 @@ def register() -> None:
         (CANCELLATION, "gatherings/email/cancellation", False, build_cancellation),
         (MESSAGE, "gatherings/email/message", True, build_message),
     ):
-        register_email_kind(EmailKind(name=name, template=template, bulk=bulk, build=build))
+        register_email_kind(
+            EmailKind(name=name, template=template, bulk=bulk, build=build, label=LABELS[name])
+        )

@@ -68,6 +68,7 @@ class GatheringForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not creating:
             del self.fields["use_template"]
+        self.fields["host"].empty_label = _("Choose the host …")
         audience = self.instance.audience or {}
         self.initial.setdefault("audience_departments", ", ".join(audience.get("departments", [])))
         self.initial.setdefault("audience_locations", ", ".join(audience.get("locations", [])))
@@ -134,6 +135,7 @@ class AgendaItemForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["speaker_member"].queryset = Member.objects.select_related("user")
+        self.fields["speaker_member"].empty_label = _("Choose a member …")
         self.fields["duration_minutes"].min_value = 1
         self.fields["duration_minutes"].widget.attrs["min"] = 1
 
@@ -148,7 +150,9 @@ class AgendaItemForm(forms.ModelForm):
 
 class OrganiserForm(forms.Form):
     member = forms.ModelChoiceField(
-        label=_("Member"), queryset=Member.objects.select_related("user")
+        label=_("Member"),
+        queryset=Member.objects.select_related("user"),
+        empty_label=_("Choose a member …"),
     )
 
 
@@ -183,5 +187,8 @@ class MessageForm(forms.Form):
 class HostAskForm(forms.Form):
     """Which member to ask about hosting, at which of their employers (hidden fields)."""
 
-    member = forms.ModelChoiceField(queryset=Member.objects.select_related("user"))
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all())
+    # Hidden, so no empty option to label.
+    member = forms.ModelChoiceField(
+        queryset=Member.objects.select_related("user"), empty_label=None
+    )
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), empty_label=None)

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Member, Organisation
 
@@ -22,8 +23,8 @@ class Gathering(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
-        DONE = "done", _("Held")
-        CANCELLED = "cancelled", _("Cancelled")
+        DONE = "done", pgettext_lazy("gathering status", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("gathering status", "Cancelled")
 
     title = models.CharField(_("title"), max_length=200)
     format = models.CharField(

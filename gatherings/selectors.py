@@ -8,6 +8,7 @@ from django.db.models import (
     Count,
     Exists,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -105,23 +106,25 @@ def dietary_summary(rsvps) -> list[tuple[str, int]]:
 @dataclass(frozen=True)
 class HostRow:
     organisation: Organisation
+    # The last gathering that took place there, and the next one planned there.
     last_hosted: object
     members: int
     # Members working there who said they are open to hosting, with when each was last asked.
     contacts: list = field(default_factory=list)
+    next_hosted: object = None
 
 
 def host_rotation(*, min_members: int = 3) -> tuple[list[HostRow], Organisation | None]:
     """Organisations with when each last hosted and how many members work there,
     and the suggested next host: never or least recently hosted, with enough members."""
-    last = (
-        Gathering.objects.filter(host=OuterRef("pk"))
-        .exclude(status=Gathering.Status.CANCELLED)
-        .order_by()
-        .values("host")
-        .annotate(last=Max("start"))
-        .values("last")
+    now = timezone.now()
+    hosted = Gathering.objects.filter(host=OuterRef("pk")).exclude(
+        status=Gathering.Status.CANCELLED
     )
+    # A gathering still to come is the next one there, not the last one hosted.
+    held = Q(status=Gathering.Status.DONE) | Q(start__lt=now)
+    last = hosted.filter(held).order_by().values("host").annotate(m=Max("start")).values("m")
+    upcoming = hosted.exclude(held).order_by().values("host").annotate(m=Min("start")).values("m")
     open_to_hosting = Prefetch(
         "employees",
         queryset=Member.objects.filter(open_to_hosting=True, user__is_active=True)
@@ -132,6 +135,7 @@ def host_rotation(*, min_members: int = 3) -> tuple[list[HostRow], Organisation 
     organisations = (
         Organisation.objects.annotate(
             last_hosted=Subquery(last),
+            next_hosted=Subquery(upcoming),
             member_count=Count("employees", distinct=True),
         )
         .prefetch_related(open_to_hosting)
@@ -142,12 +146,14 @@ def host_rotation(*, min_members: int = 3) -> tuple[list[HostRow], Organisation 
         HostRow(
             organisation=org,
             last_hosted=org.last_hosted,
+            next_hosted=org.next_hosted,
             members=org.member_count,
             contacts=[(member, asked.get(member.pk)) for member in org.hosting_members],
         )
         for org in organisations
     ]
-    candidates = [row for row in rows if row.members >= min_members]
+    # An organisation that already hosts the next gathering is not asked again.
+    candidates = [row for row in rows if row.members >= min_members and row.next_hosted is None]
     # Never hosted sorts first; then the longest ago; then the most members.
     candidates.sort(
         key=lambda row: (

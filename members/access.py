@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 
@@ -81,6 +81,25 @@ def mfa_pending(user) -> bool:
     return settings.HR_REQUIRE_MFA and is_staff_user(user) and not has_mfa(user)
 
 
+# URL namespaces of the member area: the pages only members (former employees) use.
+MEMBER_AREA_NAMESPACES = ("members", "gatherings")
+
+
+def staff_outside_member_area(request) -> bool:
+    """Staff without a member profile, refused a member-area page.
+
+    They are shown where they belong (the HR area) instead of a bare 403:
+    coordinators are usually not former employees themselves.
+    """
+    match = request.resolver_match
+    return bool(
+        is_staff_user(request.user)
+        and request_member(request.user) is None
+        and match is not None
+        and match.namespace in MEMBER_AREA_NAMESPACES
+    )
+
+
 def permission_required(perm: str, fn=None):
     """Let the view run only for those the rules permission `perm` allows.
 
@@ -92,6 +111,8 @@ def permission_required(perm: str, fn=None):
     - anonymous: redirected to log in;
     - staff who still have to set up two-factor authentication (HR_REQUIRE_MFA):
       redirected to set it up, with a message (whatever the page: that comes first);
+    - staff without a member profile, on a member-area page: a 403 page that
+      explains the area is for former employees and leads back to the HR area;
     - anyone else: 403.
 
     The rule set is asked directly (`rules.has_perm`), not `user.has_perm`:
@@ -120,6 +141,8 @@ def permission_required(perm: str, fn=None):
                     _("Set up two-factor authentication before you open the HR area."),
                 )
                 return redirect("mfa_activate_totp")
+            if staff_outside_member_area(request):
+                return render(request, "members/not_a_member.html", status=403)
             raise PermissionDenied
 
         return wrapped

@@ -94,8 +94,20 @@ TITLES = [
     "Avdelingsleder",
 ]
 PLACES = ["Bergen", "Stavanger", "Oslo", "Trondheim", "Haugesund", "Tromsø", "Sandnes"]
-EXTRA_FIRST = ["Nora", "Emil", "Sofie", "Jakob", "Ingvild", "Magnus", "Sigrid", "Lars", "Hedda"]
-EXTRA_LAST = ["Berg", "Haugen", "Dahl", "Moen", "Solberg", "Eide", "Lund", "Vik", "Foss"]
+# One first name each, none of them also among the generated leavers of the
+# register demo (who may join later), so no two demo members share a name.
+EXTRA_FIRST = [
+    "Nora", "Emil", "Sofie", "Jakob", "Ingvild", "Hedda", "Tobias", "Thea",
+    "Sander", "Maja", "Henrik", "Emma", "Kristoffer", "Vilde", "Mathias", "Ane",
+    "Fredrik", "Tuva", "Andreas", "Synne", "Martin", "Julie", "Elias", "Oda",
+]  # fmt: skip
+EXTRA_LAST = [
+    "Berg", "Haugen", "Dahl", "Moen", "Solberg", "Eide", "Lund", "Vik",
+    "Foss", "Strøm", "Nygård", "Bråten", "Hagen", "Aune", "Myhre", "Sæther",
+    "Holm", "Rønning", "Tangen", "Brekke", "Hovland", "Fjeld", "Kvam", "Nesse",
+]  # fmt: skip
+# Letters an email address of the demo spells without diacritics.
+ASCII_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
 
 JOBS = [
     (
@@ -206,9 +218,10 @@ def _profile(member, rng, index):
 def demo_people() -> list[tuple[str, str, str, str]]:
     """The demo's own members (first name, last name, email, language), logins first."""
     people = [(f, last, e, lang) for f, last, e, lang in DEMO_MEMBERS]
-    for i in range(24):
-        first, last = EXTRA_FIRST[i % len(EXTRA_FIRST)], EXTRA_LAST[(i * 5) % len(EXTRA_LAST)]
-        email = f"{first}.{last}{i}@epost.example".lower()
+    for i, first in enumerate(EXTRA_FIRST):
+        # A stride coprime with the list's length mixes the surnames, each used once.
+        last = EXTRA_LAST[(i * 7) % len(EXTRA_LAST)]
+        email = f"{first}.{last}@epost.example".lower().translate(ASCII_LETTERS)
         people.append((first, last, email, "nb"))
     return people
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .directory import FLAGS, MIN_QUERY_LENGTH
 from .models import GuidelinesVersion, Job, Member, NewsItem, Organisation, Visibility
+from .organisations import organisation_key
 from .photos import process_photo
 from .privacy import FLAG_LABELS, GROUPS
 from .profiles import split_competences
@@ -32,6 +33,25 @@ def competence_input() -> forms.TextInput:
     )
 
 
+class EmployerInput(forms.TextInput):
+    """A text input whose datalist htmx fills with organisations the member may see."""
+
+    template_name = "members/includes/employer_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "list": "employer-options",
+                "autocomplete": "off",
+                "data-hx-get": reverse_lazy("members:employer_options"),
+                "data-hx-trigger": "input changed delay:250ms",
+                "data-hx-target": "#employer-options",
+                "data-hx-swap": "innerHTML",
+                **(attrs or {}),
+            }
+        )
+
+
 class ProfileForm(forms.ModelForm):
     """The profile and, next to each part, who may see it."""
 
@@ -46,7 +66,7 @@ class ProfileForm(forms.ModelForm):
         label=_("Current employer"),
         max_length=200,
         required=False,
-        widget=forms.TextInput(attrs={"list": "organisation-options", "autocomplete": "off"}),
+        widget=EmployerInput(),
     )
     competence_names = forms.CharField(
         label=_("Competences"),
@@ -117,6 +137,8 @@ class ProfileForm(forms.ModelForm):
             self.fields[name].max_value = year
         for group in GROUPS:
             self.fields[f"{group}_visibility"].widget = forms.Select(choices=Visibility.choices)
+        if not self.instance.photo:
+            del self.fields["remove_photo"]  # nothing to remove yet
 
     def clean_photo_upload(self):
         upload = self.cleaned_data.get("photo_upload")
@@ -148,7 +170,7 @@ class ProfileForm(forms.ModelForm):
         """(heading, [bound fields], visibility bound field or None) for the template."""
 
         def f(*names):
-            return [self[n] for n in names]
+            return [self[n] for n in names if n in self.fields]
 
         def v(group):
             return self[f"{group}_visibility"]
@@ -291,9 +313,15 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        taken = Organisation.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(_("An organisation with this name already exists."))
+        # Same key as another ("Aker Solutions AS" beside "Aker Solutions") is a duplicate;
+        # a duplicate made before this check may still be saved under its own name.
+        if name != self.instance.name:
+            key = organisation_key(name)
+            others = Organisation.objects.exclude(pk=self.instance.pk).values_list(
+                "name", flat=True
+            )
+            if any(organisation_key(other) == key for other in others.iterator()):
+                raise forms.ValidationError(_("An organisation with this name already exists."))
         return name
 
     def clean_org_number(self):

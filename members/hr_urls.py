@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import hr_rehire_views, hr_roles_views, hr_views
+from . import hr_organisation_views, hr_rehire_views, hr_roles_views, hr_views
 
 app_name = "hr_members"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("organisations/", hr_views.organisation_list, name="organisation_list"),
     path("organisations/new/", hr_views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", hr_views.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:pk>/merge/",
+        hr_organisation_views.organisation_merge,
+        name="organisation_merge",
+    ),
     path("jobs/", hr_views.job_list, name="job_list"),
     path("jobs/new/", hr_views.job_create, name="job_create"),
     path("jobs/<int:pk>/", hr_views.job_detail, name="job_detail"),

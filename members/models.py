@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UserManager(BaseUserManager):
@@ -159,7 +160,9 @@ class Member(models.Model):
         verbose_name=_("current employer"),
     )
     title = models.CharField(_("title"), max_length=150, blank=True)
-    location = models.CharField(_("location"), max_length=150, blank=True)
+    location = models.CharField(
+        pgettext_lazy("place of residence", "location"), max_length=150, blank=True
+    )
     linkedin_url = models.URLField(_("LinkedIn profile"), blank=True)
     bio = models.TextField(_("about me"), max_length=2000, blank=True)
     competences = models.ManyToManyField(
@@ -280,7 +283,7 @@ class Job(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
-    location = models.CharField(_("location"), max_length=150, blank=True)
+    location = models.CharField(pgettext_lazy("workplace", "location"), max_length=150, blank=True)
     link = models.URLField(_("link to the advertisement"), blank=True)
     deadline = models.DateField(_("application deadline"), null=True, blank=True)
     competences = models.ManyToManyField(
@@ -364,6 +367,7 @@ class AuditLog(models.Model):
         ROLE_CHANGE = "role_change", _("Changed a role")
         IMPORT = "import", _("Imported the register")
         CAMPAIGN_SEND = "campaign_send", _("Sent a campaign")
+        ORGANISATION_MERGE = "organisation_merge", _("Merged two organisations")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -19,7 +19,7 @@ from . import audit, directory, guidelines, jobs, news, owndata, profiles
 from .access import has_mfa, member_asking, permission_required, request_member
 from .forms import DeleteAccountForm, DirectorySearchForm, ProfileForm
 from .guidelines import guidelines_gate
-from .models import Competence, Member, Organisation
+from .models import Competence, Member
 from .privacy import can_view_profile, visible_groups, visible_profile
 
 DIRECTORY_PAGE_SIZE = 24
@@ -72,13 +72,7 @@ def profile_edit(request, member):
     return render(
         request,
         "members/profile_form.html",
-        {
-            "form": form,
-            "member": member,
-            "organisations": Organisation.objects.order_by("name").values_list("name", flat=True)[
-                :300
-            ],
-        },
+        {"form": form, "member": member},
     )
 
 

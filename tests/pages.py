@@ -11,6 +11,8 @@ NOT_HTML = {
     "gatherings:material",
     # A fragment the door page polls for its live count, not a page.
     "gatherings:door_count",
+    # The email as its recipient will see it, in their language, inside the preview's frame.
+    "hr_invitations:campaign_preview_html",
 }
 
 

@@ -122,6 +122,10 @@ GET_MATRIX = {
     "hr_members:competence_search":          hr_only("200"),
     "hr_members:competence_export":          hr_only("405"),
     "hr_members:member_export":              hr_only("405"),
+    "hr_members:organisation_merge":         hr_only("200"),
+    "members:employer_options":              members_only("204"),
+    "hr_invitations:leaver_edit":            hr_only("200"),
+    "hr_invitations:campaign_preview_html":  hr_only("200"),
     "hr_members:rehire_add":                 hr_only("200"),
     "hr_members:rehire_remove":              hr_only("405"),
     "hr_members:roles":                      hr_only("200"),
@@ -278,6 +282,8 @@ POST_MATRIX = {
     # members: HR pages
     "hr_members:competence_export":          hr_only("302:/hr/members/search/"),
     "hr_members:member_export":              hr_only("200"),
+    "hr_members:organisation_merge":         hr_only("200"),
+    "hr_invitations:leaver_edit":            hr_only("200"),
     "admin:index":                           back_office(),
     "hr_members:rehire_add":                 hr_only("200"),
     "hr_members:rehire_remove":              hr_only("302:/hr/members/<id>/"),
@@ -342,7 +348,7 @@ POST_MATRIX = {
     "hr_gatherings:message":                 hr_only("200"),
     "hr_gatherings:organiser_add":           hr_only("302:/hr/gatherings/<id>/"),
     "hr_gatherings:organiser_remove":        hr_only("302:/hr/gatherings/<id>/"),
-    "hr_gatherings:publish":                 hr_only("302:/hr/gatherings/<id>/"),
+    "hr_gatherings:publish":                 hr_only("200"),
 }
 # fmt: on
 
@@ -401,6 +407,9 @@ KWARGS = {
     "invitations:join_decline": lambda w: _join_kwargs(),
     "hr_invitations:campaign_detail": lambda w: {"pk": _campaign().pk},
     "hr_invitations:campaign_export": lambda w: {"pk": _campaign().pk},
+    "hr_invitations:campaign_preview_html": lambda w: {"pk": _campaign().pk},
+    "hr_invitations:leaver_edit": lambda w: {"pk": LeaverFactory().pk},
+    "hr_members:organisation_merge": lambda w: {"pk": OrganisationFactory().pk},
     "hr_members:rehire_add": lambda w: {"pk": w["member_user"].member.pk},
     "hr_members:rehire_remove": lambda w: {"pk": _rehire(w).pk},
     "hr_members:coordinator_revoke": lambda w: {"pk": StaffFactory().pk},

@@ -46,5 +46,5 @@ def test_seed_demo_keeps_the_console_to_the_logins_when_email_prints_there(setti
 
     printed = capsys.readouterr().out
     assert "Content-Type:" not in printed
-    assert "Demo emails sent:" in printed
+    assert "Demo network ready" in printed
     assert "hr@fjordvik.example" in printed

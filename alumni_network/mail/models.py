@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def normalise_email(email: str | None) -> str:
@@ -48,8 +49,8 @@ class OutboxEmail(models.Model):
         FAILED = "failed", _("Failed")
         SUPPRESSED = "suppressed", _("Suppressed")
         # A paused campaign holds its rows; resuming queues them again, stopping cancels them.
-        HELD = "held", _("Held")
-        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", pgettext_lazy("email status", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("email status", "Cancelled")
 
     to_email = models.EmailField(_("recipient"))
     kind = models.CharField(_("kind"), max_length=64)

@@ -38,8 +38,8 @@ def test_publish_and_invite_emails_the_audience_with_answer_links_and_ics(sent):
     assert "Selskapsoppdatering" in message.body
     assert "/rsvp/" in message.body and "answer=yes" in html
     mimetype, calendar = calendar_of(message)
-    assert mimetype.startswith("text/calendar; method=REQUEST")
-    assert str(calendar["method"]) == "REQUEST"
+    assert mimetype.startswith("text/calendar; method=PUBLISH")
+    assert str(calendar["method"]) == "PUBLISH"
     assert "List-Unsubscribe" in message.extra_headers
 
 
