@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.access import permission_required
+from members.roles import RoleError
 
-from . import agenda, hosting, planning, selectors
+from . import agenda, hosting, organiser_roles, planning, selectors
 from .forms import GatheringForm, HostAskForm, HostContactFormSet, MessageForm, OrganiserForm
 from .models import Gathering, Organiser
 
@@ -156,8 +157,15 @@ def organiser_add(request, pk):
     gathering = get_object_or_404(Gathering, pk=pk)
     form = OrganiserForm(request.POST)
     if form.is_valid():
-        planning.add_organiser(gathering=gathering, member=form.cleaned_data["member"])
-        messages.success(request, _("The organiser was added."))
+        # The same grant as on the roles page: the member is told by email, and it is logged.
+        try:
+            organiser_roles.grant_organiser(
+                gathering=gathering, member=form.cleaned_data["member"], request=request
+            )
+        except RoleError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("The organiser was added."))
     else:
         messages.error(request, _("Choose a member."))
     return redirect("hr_gatherings:detail", pk=pk)
@@ -166,7 +174,11 @@ def organiser_add(request, pk):
 @permission_required("gatherings.manage_gatherings")
 @require_POST
 def organiser_remove(request, pk, organiser_pk):
-    Organiser.objects.filter(pk=organiser_pk, gathering_id=pk).delete()
+    organiser = Organiser.objects.filter(pk=organiser_pk, gathering_id=pk).select_related(
+        "member__user"
+    )
+    if found := organiser.first():
+        organiser_roles.revoke_organiser(organiser=found, request=request)
     messages.success(request, _("The organiser was removed."))
     return redirect("hr_gatherings:detail", pk=pk)
 

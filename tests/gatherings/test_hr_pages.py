@@ -146,3 +146,35 @@ def test_member_home_shows_upcoming_gatherings_with_the_answer(client):
 
     assert response.status_code == 200
     assert "Høstsamling hos Equinor" in response.content.decode()
+
+
+def test_adding_an_organiser_on_the_gathering_page_tells_them_and_is_logged(staff_client):
+    from alumni_network.mail.models import OutboxEmail
+    from gatherings.models import Organiser
+    from members.models import AuditLog
+
+    gathering = GatheringFactory()
+    member = MemberFactory()
+
+    staff_client.post(
+        reverse("hr_gatherings:organiser_add", kwargs={"pk": gathering.pk}),
+        {"member": member.pk},
+    )
+    organiser = Organiser.objects.get(gathering=gathering, member=member)
+    staff_client.post(
+        reverse(
+            "hr_gatherings:organiser_remove",
+            kwargs={"pk": gathering.pk, "organiser_pk": organiser.pk},
+        )
+    )
+
+    assert OutboxEmail.objects.filter(kind="organiser_granted", to_email=member.user.email).exists()
+    assert list(
+        AuditLog.objects.filter(action=AuditLog.Action.ROLE_CHANGE)
+        .order_by("pk")
+        .values_list("detail", flat=True)
+    ) == [
+        f"granted organiser of gathering {gathering.pk} to {member.user.email}",
+        f"revoked organiser of gathering {gathering.pk} from {member.user.email}",
+    ]
+    assert not Organiser.objects.filter(gathering=gathering).exists()
