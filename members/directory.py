@@ -41,10 +41,16 @@ class DirectoryFilters:
     flag: str = ""
 
 
+def has_words(q: str) -> bool:
+    """A query with a letter or digit; punctuation alone ("???") can match nobody."""
+    return re.search(r"\w", q) is not None
+
+
 def substring_match(q: str) -> Q:
     """Every word of `q` somewhere in the search text (trigram GIN index on PostgreSQL)."""
     match = Q()
-    for term in q.lower().split():
+    # Terms without a letter or digit ("??") would only ever match nobody.
+    for term in filter(has_words, q.lower().split()):
         match &= Q(search_text__contains=term)
     return match
 
@@ -56,7 +62,10 @@ def word_match(q: str) -> Q:
     recheck; "nordm" finds "Nordmann". Only word characters reach to_tsquery.
     """
     terms = re.findall(r"\w+", q.lower())
-    tsquery = " & ".join(f"{term}:*" for term in terms) or "''"
+    if not terms:
+        # An empty tsquery is a syntax error in PostgreSQL, not an empty match.
+        return Q(pk__in=[])
+    tsquery = " & ".join(f"{term}:*" for term in terms)
     return Q(
         RawSQL(
             "search_vector @@ to_tsquery('simple'::regconfig, %s)",
@@ -78,6 +87,9 @@ def text_candidates(members: QuerySet[Member], q: str) -> Iterator[QuerySet[Memb
     text), then substrings anywhere (trigram), then near spellings (trigram
     similarity). The first that finds anyone is the answer.
     """
+    if not has_words(q):
+        yield members.none()
+        return
     if connection.vendor != "postgresql":
         yield members.filter(substring_match(q))
         return

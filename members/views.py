@@ -134,6 +134,7 @@ def directory_search(request):
             "form": form,
             "page": page,
             "searched": filters is not None and filters != directory.DirectoryFilters(),
+            "wordless_query": bool(filters and filters.q and not directory.has_words(filters.q)),
             "query": query.urlencode(),
         },
     )
