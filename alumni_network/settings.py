@@ -150,6 +150,11 @@ LOGOUT_REDIRECT_URL = "home"
 
 # django-allauth: https://docs.allauth.org/en/latest/account/configuration.html
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+# Where an address comes in, it is held to the 254 characters the email columns have.
+ACCOUNT_FORMS = {
+    "request_login_code": "members.account_forms.LoginCodeForm",
+    "reset_password": "members.account_forms.PasswordResetForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

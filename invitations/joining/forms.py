@@ -68,6 +68,8 @@ class JoinRequestForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Email"),
+        # The email columns are 254 long; Django's validator lets up to 320 through.
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("The address you want to use in the network."),
     )
