@@ -34,7 +34,8 @@ def _status(rsvp) -> str:
     return str(rsvp.get_answer_display())
 
 
-def _employer(rsvp, viewer) -> str:
+def employer_as_seen(rsvp, viewer) -> str:
+    """The attendee's employer if `viewer` may see it under the member's privacy choice."""
     member = rsvp.member
     if member.employer_id and "work" in visible_groups(member=member, viewer=viewer):
         return member.employer.name
@@ -60,7 +61,7 @@ def _row(rsvp, *, viewer, with_email: bool) -> list:
     name = user.get_full_name() or (user.email if with_email else _("Member"))
     row = [
         name,
-        _employer(rsvp, viewer),
+        employer_as_seen(rsvp, viewer),
         _status(rsvp),
         rsvp.dietary,
         rsvp.answered_at,

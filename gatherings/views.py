@@ -298,6 +298,9 @@ def agenda_print(request, gathering, pk):
 @require_GET
 def attendees(request, gathering, pk):
     rows = list(selectors.attendee_rows(gathering=gathering))
+    # The page shows what the export shows: employers as the member lets this viewer see them.
+    for rsvp in rows:
+        rsvp.employer_shown = exports.employer_as_seen(rsvp, request.user)
     context = {
         "gathering": gathering,
         "rows": rows,

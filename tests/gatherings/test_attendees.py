@@ -120,3 +120,36 @@ def test_attendee_list_puts_confirmed_first_then_the_waiting_list_in_order():
     rows = list(selectors.attendee_rows(gathering=gathering))
 
     assert rows == [confirmed, first_waiting, second_waiting, no, pending]
+
+
+def test_the_attendee_page_shows_an_organiser_only_what_members_may_see(member_client, member_user):
+    from members.models import Visibility
+
+    from ..factories import OrganisationFactory
+    from .factories import OrganiserFactory
+
+    gathering = GatheringFactory()
+    OrganiserFactory(gathering=gathering, member=member_user.member)
+    hidden = RsvpFactory(
+        gathering=gathering,
+        answer="yes",
+        member__employer=OrganisationFactory(name="Skjult Arbeidsgiver AS"),
+        member__work_visibility=Visibility.HIDDEN,
+        member__user__first_name="",
+        member__user__last_name="",
+        member__user__email="uten.navn@example.org",
+    )
+    shown = RsvpFactory(
+        gathering=gathering,
+        answer="yes",
+        member__employer=OrganisationFactory(name="Synlig Arbeidsgiver AS"),
+    )
+
+    html = member_client.get(
+        reverse("gatherings:attendees", kwargs={"pk": gathering.pk})
+    ).content.decode()
+
+    assert "Synlig Arbeidsgiver AS" in html
+    assert "Skjult Arbeidsgiver AS" not in html
+    assert hidden.member.user.email not in html
+    assert shown.member.user.email not in html
