@@ -1,6 +1,7 @@
 """Forms of gatherings: the gathering, its agenda items, organisers and answers."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Organisation
@@ -134,8 +135,18 @@ class AgendaItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["speaker_member"].queryset = Member.objects.select_related("user")
-        self.fields["speaker_member"].empty_label = _("Choose a member …")
+        # Organisers pick speakers too: only members in the directory are offered
+        # (and the one already chosen), each by name, never by address.
+        speaker = self.fields["speaker_member"]
+        speaker.queryset = (
+            Member.objects.filter(
+                Q(in_directory=True, user__is_active=True) | Q(pk=self.instance.speaker_member_id)
+            )
+            .select_related("user")
+            .order_by("sort_name", "pk")
+        )
+        speaker.label_from_instance = speaker_label
+        speaker.empty_label = _("Choose a member …")
         self.fields["duration_minutes"].min_value = 1
         self.fields["duration_minutes"].widget.attrs["min"] = 1
 
@@ -146,6 +157,10 @@ class AgendaItemForm(forms.ModelForm):
                 "speaker_name", _("Choose a member or write an external name, not both.")
             )
         return cleaned
+
+
+def speaker_label(member: Member) -> str:
+    return member.user.get_full_name() or _("A member without a name")
 
 
 class OrganiserForm(forms.Form):

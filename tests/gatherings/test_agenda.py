@@ -180,3 +180,27 @@ def test_gathering_must_end_after_it_starts_in_the_database():
 
     with pytest.raises(IntegrityError):
         gathering.save()
+
+
+def test_the_speaker_select_offers_only_members_in_the_directory_by_name(
+    member_client, member_user
+):
+    item = AgendaItemFactory()
+    OrganiserFactory(gathering=item.gathering, member=member_user.member)
+    listed = MemberFactory(user__first_name="Synne", user__last_name="Synlig")
+    left = MemberFactory(user__first_name="Gunnar", user__last_name="Gått", in_directory=False)
+    nameless = MemberFactory(
+        user__first_name="", user__last_name="", user__email="uten.navn@example.org"
+    )
+
+    html = member_client.get(
+        reverse(
+            "gatherings:agenda_item_edit",
+            kwargs={"pk": item.gathering_id, "item_pk": item.pk},
+        )
+    ).content.decode()
+
+    assert f'value="{listed.pk}">Synne Synlig<' in html
+    assert f'value="{left.pk}"' not in html
+    assert f'value="{nameless.pk}"' in html
+    assert "uten.navn@example.org" not in html
