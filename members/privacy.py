@@ -105,6 +105,14 @@ def visible_groups(*, member: Member, viewer) -> frozenset[str]:
     return _groups(member, _Viewer.of(viewer))
 
 
+def shown_to_every_member(*, member: Member, group: str) -> bool:
+    """Whether any member may see this group of `member`'s profile: for what is printed
+    or shown to a room (a name badge), where the viewer is whoever stands there."""
+    if not member.user.is_active or not member.in_directory:
+        return False
+    return getattr(member, f"{group}_visibility") in MEMBER_LEVELS
+
+
 def hr_only_groups_shown(*, member: Member, viewer) -> frozenset[str]:
     """Groups shown to `viewer` only because they are HR: these views are audit-logged."""
     if member.user_id == getattr(viewer, "pk", None) or not is_staff_user(viewer):

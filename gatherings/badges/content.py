@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from members.models import Member
-from members.privacy import MEMBER_LEVELS
+from members.privacy import shown_to_every_member
 
 from ..door.codes import ensure_codes
 from ..models import Gathering, Guest, NetworkingPick, NetworkingTask, Rsvp
@@ -54,22 +54,15 @@ def company_short_name(name: str | None = None) -> str:
     return " ".join(kept) or " ".join(words)
 
 
-def shown_to_members(member: Member, group: str) -> bool:
-    """Whether any member may see this group of the member's profile (the privacy rule)."""
-    if not member.user.is_active or not member.in_directory:
-        return False
-    return getattr(member, f"{group}_visibility") in MEMBER_LEVELS
-
-
 def employer_line(member: Member) -> str:
-    if member.employer_id and shown_to_members(member, "work"):
+    if member.employer_id and shown_to_every_member(member=member, group="work"):
         return member.employer.name
     return ""
 
 
 def years_line(member: Member) -> str:
     """E.g. "Fjordvik 2008–2015": the register row's years, else the profile's; "" if private."""
-    if not shown_to_members(member, "history"):
+    if not shown_to_every_member(member=member, group="history"):
         return ""
     leaver = getattr(member, "leaver", None)
     start, end = member.started_year, member.left_year
@@ -114,7 +107,9 @@ def _task_lines(task: NetworkingTask) -> list[TaskLine]:
     return [
         TaskLine(
             name=pick.person.user.get_full_name(),
-            reason=reason_text(pick, show_history=shown_to_members(pick.person, "history")),
+            reason=reason_text(
+                pick, show_history=shown_to_every_member(member=pick.person, group="history")
+            ),
         )
         for pick in task.picks.all()
         if pick.person.user.is_active and pick.person.in_directory
