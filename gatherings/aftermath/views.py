@@ -7,12 +7,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.access import permission_required, request_member
+from members.access import permission_required, posted_next_url, request_member
 from members.guidelines import guidelines_gate
 
 from .. import selectors
@@ -34,10 +33,7 @@ def _my_gathering(request, pk, **kwargs) -> Gathering | None:
 
 def _back(request, gathering: Gathering) -> str:
     """Where to go after recording: a local `next`, else the gathering's "who did you talk to"."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if target := posted_next_url(request):
         return target
     return reverse("gatherings:detail", kwargs={"pk": gathering.pk}) + "#met-people"
 

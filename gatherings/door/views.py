@@ -12,11 +12,10 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.access import permission_required
+from members.access import permission_required, posted_next_url
 from members.rules import is_coordinator
 
 from ..models import Gathering, Guest, Rsvp
@@ -262,13 +261,4 @@ def door_close(request, gathering, pk):
         messages.success(
             request, _("Check-in is closed. The networking tasks are made from who is here.")
         )
-    return redirect(_next_url(request) or _door_url(gathering))
-
-
-def _next_url(request) -> str:
-    """A local page to go back to (the HR gathering page), or ""."""
-    target = request.POST.get("next", "")
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if allowed else ""
+    return redirect(posted_next_url(request) or _door_url(gathering))

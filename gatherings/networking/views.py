@@ -4,12 +4,11 @@ from django import forms
 from django.contrib import messages
 from django.core.validators import MaxValueValidator
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from members.access import permission_required
+from members.access import permission_required, posted_next_url
 from members.rules import is_coordinator
 
 from ..models import Gathering, NetworkingTask
@@ -43,10 +42,7 @@ def _gathering(request, pk, **kwargs) -> Gathering:
 
 def _back(request, gathering: Gathering):
     """Back to the page the button was on (a local URL only), or the gathering's page."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if target := posted_next_url(request):
         return redirect(target)
     if is_coordinator(request.user):
         return redirect("hr_gatherings:detail", pk=gathering.pk)
