@@ -103,7 +103,8 @@ def gathering_publish(request, pk):
     if gathering.status in (Gathering.Status.DRAFT, Gathering.Status.PUBLISHED) and (
         request.POST.get("confirm") != "1"
     ):
-        context = {"gathering": gathering, "count": _invitations_to_send(gathering)}
+        count = planning.not_yet_invited(gathering=gathering).count()
+        context = {"gathering": gathering, "count": count}
         return render(request, "gatherings/hr/publish_confirm.html", context)
     try:
         count = planning.publish_and_invite(gathering=gathering)
@@ -115,16 +116,6 @@ def gathering_publish(request, pk):
         _("The gathering is published. %(count)s invitations are on their way.") % {"count": count},
     )
     return redirect("hr_gatherings:detail", pk=pk)
-
-
-def _invitations_to_send(gathering: Gathering) -> int:
-    """Who publishing would invite now: as `planning.publish_and_invite` chooses them."""
-    return (
-        planning.audience_members(gathering=gathering)
-        .filter(wants_gathering_emails=True)
-        .exclude(rsvps__gathering=gathering)
-        .count()
-    )
 
 
 @permission_required("gatherings.manage_gatherings")

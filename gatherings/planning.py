@@ -104,6 +104,15 @@ def _answered(gathering: Gathering, answers: list[str]):
     )
 
 
+def not_yet_invited(*, gathering: Gathering):
+    """Members of the audience who want gathering emails and have no invitation yet."""
+    return (
+        audience_members(gathering=gathering)
+        .filter(wants_gathering_emails=True)
+        .exclude(rsvps__gathering=gathering)
+    )
+
+
 def publish_and_invite(*, gathering: Gathering, now=None) -> int:
     """Publish and invite the audience (once each); returns how many invitations were queued."""
     now = now or timezone.now()
@@ -114,11 +123,7 @@ def publish_and_invite(*, gathering: Gathering, now=None) -> int:
         locked.status = Gathering.Status.PUBLISHED
         locked.invited_at = locked.invited_at or now
         locked.save(update_fields=["status", "invited_at"])
-        members = (
-            audience_members(gathering=locked)
-            .filter(wants_gathering_emails=True)
-            .exclude(rsvps__gathering=locked)
-        )
+        members = not_yet_invited(gathering=locked)
         Rsvp.objects.bulk_create(
             [Rsvp(gathering=locked, member=member, invited_at=now) for member in members],
             ignore_conflicts=True,
