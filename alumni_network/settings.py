@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own widget templates, for the form renderer below.
+    "django.forms",
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
@@ -108,6 +110,23 @@ TEMPLATES = [
         },
     }
 ]
+# The same templates without HTML escaping, for what is plain text: email subjects and
+# text parts ("Mat & drikke" stays as written). alumni_network/mail/rendering.py renders
+# every .txt email template with it, so no template has to remember {% autoescape off %}.
+PLAIN_TEXT_TEMPLATES = "plain_text"
+TEMPLATES.append(
+    {
+        **TEMPLATES[0],
+        "NAME": PLAIN_TEXT_TEMPLATES,
+        "OPTIONS": {**TEMPLATES[0]["OPTIONS"], "autoescape": False},
+    }
+)
+
+# https://docs.djangoproject.com/en/5.2/ref/forms/renderers/#templatessetting
+# Every form of every app draws its fields from templates/django/forms/ (label above
+# the field and without a colon, help and errors tied to it); Django's own widget
+# templates come from the django.forms app.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url
 DATABASES = {
@@ -120,13 +139,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # https://docs.djangoproject.com/en/5.2/topics/cache/
-# A real shared cache: allauth's rate limits count in it.
+# A real shared cache: allauth's rate limits count in it. While Redis is down those
+# fail open with a logged warning, so login still works (alumni_network/rate_limit_cache.py).
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "alumni_network.rate_limit_cache.LoginSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "alumni",
+            # An unreachable Redis costs a request two seconds, not the OS's TCP timeout.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -167,6 +189,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# allauth's defaults stand; "join_request" is ours: the public ask-to-join form
+# (invitations/joining/views.py), counted per client IP and per address.
+# https://docs.allauth.org/en/latest/account/rate_limits.html
+ACCOUNT_RATE_LIMITS = {"join_request": "10/h/ip,3/d/key"}
 # Rate limits are allauth's defaults (on); they need the shared cache above.
 # https://docs.allauth.org/en/latest/mfa/configuration.html
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -265,9 +291,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Seconds a claimed outbox row may stay in `sending` before the sweep hands it
-# back (a worker was killed). Longer than any batch takes to send.
-OUTBOX_SENDING_TIMEOUT = env.int("OUTBOX_SENDING_TIMEOUT", default=600)
+# Seconds a claim on an outbox row may go unrenewed before the sweep hands the
+# row back (its worker was killed). The sending worker renews its batch's claim
+# every sixth of this (10 s), so only a dead worker, or one message stalled for
+# the whole minute, loses rows; with the one-minute sweep a killed worker's
+# rows go out again within two minutes (alumni_network/mail/sending.py).
+OUTBOX_SENDING_TIMEOUT = env.float("OUTBOX_SENDING_TIMEOUT", default=60)
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 # Leavers who never joined nor answered are deleted this many days after
 # their last contact (GDPR storage limitation); their address stays suppressed.
@@ -343,5 +372,13 @@ CELERY_BEAT_SCHEDULE["gatherings-follow-ups"] = {
 
 # --- Invitation campaigns (invitations/campaigns.py) ---------------------------------
 # Starts scheduled campaigns that are due, sends due reminders (selected by what is
-# due, so a missed run catches up once) and closes finished campaigns.
-CELERY_BEAT_SCHEDULE["campaigns-due"] = {"task": "invitations.run_campaigns", "schedule": 300.0}
+# due, so a missed run catches up once) and closes finished campaigns. "Send now"
+# starts its campaign at once on commit; this catches a start the broker missed
+# and a scheduled time, within a minute.
+CELERY_BEAT_SCHEDULE["campaigns-due"] = {"task": "invitations.run_campaigns", "schedule": 60.0}
+# HR's one email about new requests to join, instead of one per request; each request
+# is listed once (invitations/joining/announcements.py), within five minutes.
+CELERY_BEAT_SCHEDULE["join-requests-digest"] = {
+    "task": "invitations.announce_join_requests",
+    "schedule": 5 * 60.0,
+}

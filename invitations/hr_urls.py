@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .campaigns import hr_views as campaigns
+from .campaigns import outbox_views as outbox
 from .joining import hr_views as joining
 from .register import hr_views as register
 
@@ -34,7 +35,9 @@ urlpatterns = [
     path("campaigns/<int:pk>/test/", campaigns.campaign_test, name="campaign_test"),
     path("campaigns/<int:pk>/control/", campaigns.campaign_control, name="campaign_control"),
     path("campaigns/<int:pk>/progress/", campaigns.campaign_progress, name="campaign_progress"),
-    path("outbox/", campaigns.outbox, name="outbox"),
+    path("outbox/", outbox.outbox, name="outbox"),
+    path("outbox/<int:pk>/", outbox.outbox_email, name="outbox_email"),
+    path("outbox/<int:pk>/html/", outbox.outbox_email_html, name="outbox_email_html"),
     path("join-requests/", joining.join_requests, name="join_requests"),
     path(
         "join-requests/<int:pk>/decide/",

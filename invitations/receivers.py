@@ -16,7 +16,7 @@ def mark_suppressed_leavers(sender, *, email: str, reason: str, **kwargs) -> Non
     # Reminders stop, and the funnel says why.
     Invitation.objects.filter(leaver__email=email, status=Invitation.Status.PENDING).update(
         status=Invitation.Status.BOUNCED
-        if reason == Suppression.Reason.BOUNCED
+        if reason in Suppression.UNDELIVERABLE
         else Invitation.Status.UNSUBSCRIBED,
         responded_at=timezone.now(),
     )

@@ -96,6 +96,7 @@ def export_member_data(*, member: Member, request=None) -> dict:
     emails = member_addresses(member)
     data["emails_sent_to_you"] = mail_erasure.emails_sent_to(emails)
     data["suppressions"] = mail_erasure.suppressions_of(emails)
+    data["email_events"] = mail_erasure.events_about(emails)
     for _receiver, response in collect_member_data.send(sender=Member, member=member):
         if response:
             key, value = response

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import NoReverseMatch, include, path, reverse
 
-from alumni_network.mail.models import OutboxEmail, Suppression, email_hash
+from alumni_network.mail.models import MailEvent, OutboxEmail, Suppression, email_hash
 from gatherings.models import Gathering, Organiser, Rsvp
 from members.models import AuditLog
 
@@ -146,7 +146,7 @@ def some_of_everything_again():
 
 
 def test_every_add_page_opens_for_a_superuser_unless_view_only(superuser_client):
-    view_only = {AuditLog, OutboxEmail, Suppression, Rsvp, Organiser}
+    view_only = {AuditLog, OutboxEmail, Suppression, MailEvent, Rsvp, Organiser}
     for model in registered_models():
         response = superuser_client.get(admin_url(model, "add"))
         expected = 403 if model in view_only else 200

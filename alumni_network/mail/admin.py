@@ -7,7 +7,7 @@ editing either by hand would bypass both, so they are shown, never changed.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import OutboxEmail, Suppression, email_hash
+from .models import MailEvent, OutboxEmail, Suppression, email_hash
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):
@@ -45,3 +45,12 @@ class SuppressionAdmin(ViewOnlyAdmin):
         if not term:
             return queryset, False
         return queryset.filter(email_hash__in=[term, email_hash(term)]), False
+
+
+@admin.register(MailEvent)
+class MailEventAdmin(ViewOnlyAdmin):
+    list_display = ("occurred_at", "type", "email_hash", "outbox_email")
+    list_filter = ("type",)
+    search_fields = ("=email_hash",)
+    date_hierarchy = "occurred_at"
+    raw_id_fields = ("outbox_email",)

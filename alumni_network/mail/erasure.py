@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from .kinds import kind_label
-from .models import OutboxEmail, Suppression, email_hash, normalise_email
+from .models import MailEvent, OutboxEmail, Suppression, email_hash, normalise_email
 
 
 def _iso(value):
@@ -65,8 +65,27 @@ def suppressions_of(emails) -> list[dict]:
     ]
 
 
+def events_about(emails) -> list[dict]:
+    """What email providers reported about `emails` (bounces, complaints), oldest first."""
+    hashes = {email_hash(e) for e in emails if e}
+    return [
+        {
+            "type": event.type,
+            "type_label": str(event.get_type_display()),
+            "occurred_at": _iso(event.occurred_at),
+            "detail": event.detail,
+        }
+        for event in MailEvent.objects.filter(email_hash__in=hashes).order_by("occurred_at", "pk")
+    ]
+
+
 def forget_emails_to(emails) -> int:
-    """Delete every outbox row addressed to any of `emails`; how many went."""
+    """Delete every outbox row addressed to any of `emails`; how many went.
+
+    The provider's events about the addresses go too (their detail may quote
+    the address): only the suppression entry is kept.
+    """
+    MailEvent.objects.filter(email_hash__in={email_hash(e) for e in emails if e}).delete()
     return _to_any_of(emails).delete()[0]
 
 

@@ -38,6 +38,7 @@ class OutboxEmailQuerySet(models.QuerySet):
         )
 
     def stuck_sending(self, *, older_than):
+        """Rows whose worker stopped renewing its claim (see sending.heartbeat)."""
         return self.filter(status=OutboxEmail.Status.SENDING, claimed_at__lt=older_than)
 
 
@@ -70,6 +71,8 @@ class OutboxEmail(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # Set at the claim and renewed by the sending worker's heartbeat while its
+    # batch lasts; a row whose claim is older than the timeout has lost its worker.
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     provider_message_id = models.CharField(_("message id"), max_length=255, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
@@ -104,6 +107,16 @@ class OutboxEmail(models.Model):
             models.Index(fields=["kind", "status"], name="outbox_kind_status_idx"),
             # The HR dashboard counts failed emails: few rows among millions.
             models.Index(fields=["id"], condition=Q(status="failed"), name="outbox_failed_idx"),
+            # The sweep looks for stale claims every minute: few rows among millions.
+            models.Index(
+                fields=["claimed_at"], condition=Q(status="sending"), name="outbox_sending_idx"
+            ),
+            # A provider's event names the message it is about.
+            models.Index(
+                fields=["provider_message_id"],
+                condition=~Q(provider_message_id=""),
+                name="outbox_message_id_idx",
+            ),
         ]
 
     def __str__(self):
@@ -111,9 +124,15 @@ class OutboxEmail(models.Model):
 
 
 class ProcessedWebhookEvent(models.Model):
-    """An ESP tracking event already handled: providers deliver some twice."""
+    """An ESP tracking event already handled for one recipient: providers deliver some twice.
 
-    event_id = models.CharField(_("event id"), max_length=255, unique=True)
+    One notification may name several recipients under one event id (Amazon
+    SES), so the event id alone does not identify what was handled.
+    """
+
+    event_id = models.CharField(_("event id"), max_length=255)
+    # The recipient's email_hash; empty on rows recorded before recipients were kept.
+    recipient_hash = models.CharField(_("recipient hash"), max_length=64, blank=True, default="")
     event_type = models.CharField(_("event type"), max_length=32)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
 
@@ -121,6 +140,11 @@ class ProcessedWebhookEvent(models.Model):
         db_table = "invitations_processedwebhookevent"
         verbose_name = _("processed webhook event")
         verbose_name_plural = _("processed webhook events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_id", "recipient_hash"], name="webhook_event_recipient_unique"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.event_type} {self.event_id}"
@@ -131,7 +155,10 @@ class Suppression(models.Model):
 
     class Reason(models.TextChoices):
         OPTED_OUT = "opted_out", _("Opted out")
-        BOUNCED = "bounced", _("Bounced")
+        BOUNCED = "bounced", _("Bounced (address does not exist)")
+        # Temporary bounces (mailbox full, server down) suppress only when they repeat.
+        SOFT_BOUNCED = "soft_bounced", _("Bounced again and again (temporary errors)")
+        REJECTED = "rejected", _("Rejected by the email provider")
         COMPLAINED = "complained", _("Complained")
         ERASED = "erased", _("Erased")
 
@@ -144,5 +171,55 @@ class Suppression(models.Model):
         verbose_name = _("suppression")
         verbose_name_plural = _("suppressions")
 
+    # Reasons that say the address cannot receive email (rather than its owner said no).
+    UNDELIVERABLE = (Reason.BOUNCED, Reason.SOFT_BOUNCED, Reason.REJECTED)
+
     def __str__(self):
         return f"{self.get_reason_display()} {self.email_hash[:12]}…"
+
+
+class MailEvent(models.Model):
+    """What the provider reported about an address, and about one outbox row where it names one.
+
+    Soft bounces are counted here (by address hash) to decide when an address
+    is suppressed; HR reads a row's events on its outbox page. The address
+    itself is never stored, only its hash.
+    """
+
+    class Type(models.TextChoices):
+        DELIVERED = "delivered", _("Delivered")
+        DEFERRED = "deferred", _("Delayed by the receiving server")
+        SOFT_BOUNCE = "soft_bounce", _("Soft bounce (temporary)")
+        BOUNCE = "bounce", _("Hard bounce (permanent)")
+        REJECTED = "rejected", _("Rejected by the email provider")
+        COMPLAINED = "complained", _("Marked as spam")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed at the provider")
+        FAILED = "failed", _("Failed at the provider")
+        OTHER = "other", _("Other event")
+
+    outbox_email = models.ForeignKey(
+        OutboxEmail,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("outgoing email"),
+    )
+    email_hash = models.CharField(_("email hash"), max_length=64)
+    type = models.CharField(_("type"), max_length=16, choices=Type.choices)
+    occurred_at = models.DateTimeField(_("occurred"), default=timezone.now)
+    # The provider's own words (event description, MTA response), cut short.
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("email event")
+        verbose_name_plural = _("email events")
+        ordering = ["occurred_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["email_hash", "type", "occurred_at"], name="mail_event_address_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.occurred_at:%Y-%m-%d %H:%M}"

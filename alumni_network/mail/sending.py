@@ -6,6 +6,12 @@ the backend's one connection for the batch, then marks the row sent (or
 failed, or queued again with a retry time) in its own durable commit: a
 worker killed at any moment has sent at most one email its row does not show.
 A beat sweep drains what was missed and hands back rows stuck in `sending`.
+
+While its batch lasts, a worker renews the claim on the rows it has not sent
+yet (a heartbeat, every sixth of OUTBOX_SENDING_TIMEOUT: 10 s of the default
+60 s), so the sweep can hand back a dead worker's rows after a minute without
+ever taking them from a live one. A worker that finds a row's claim renewed
+by someone else (handed back and claimed again) leaves that row alone.
 """
 
 import logging
@@ -32,8 +38,18 @@ BASE_BACKOFF_SECONDS = 60
 
 
 def sending_timeout() -> timedelta:
-    """How long a claimed row may stay in `sending` before the sweep hands it back."""
+    """How long a claim may go unrenewed before the sweep hands the row back."""
     return timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
+
+
+def heartbeat_interval() -> float:
+    """Seconds between renewals of a batch's claim: a sixth of the timeout.
+
+    A live worker then misses five heartbeats before losing a row, which takes
+    one message stalling for the whole timeout (EMAIL_TIMEOUT is 30 s per
+    socket operation against the default 60 s).
+    """
+    return settings.OUTBOX_SENDING_TIMEOUT / 6
 
 
 def max_backoff_seconds() -> int:
@@ -83,15 +99,56 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _mark(row: OutboxEmail, **fields) -> None:
-    # Guarded on `sending`: a row this worker no longer owns is left alone.
-    OutboxEmail.objects.filter(pk=row.pk, status=OutboxEmail.Status.SENDING).update(**fields)
+    # Only while this worker holds the claim (`sending`, at the time it last
+    # renewed): a row handed back and claimed again is left to its new worker.
+    OutboxEmail.objects.filter(
+        pk=row.pk, status=OutboxEmail.Status.SENDING, claimed_at=row.claimed_at
+    ).update(**fields)
+
+
+class Heartbeat:
+    """Renews the claim on a batch's unsent rows every `heartbeat_interval()` seconds."""
+
+    def __init__(self, rows: list[OutboxEmail]):
+        self.interval = timedelta(seconds=heartbeat_interval())
+        # Counted from the claim: opening the connection may have taken a while.
+        self.renewed_at = min((row.claimed_at for row in rows if row.claimed_at), default=None)
+        # Rows found handed back: another worker may be sending them now.
+        self.lost: set[int] = set()
+
+    def renew_if_due(self, remaining: list[OutboxEmail]) -> None:
+        now = timezone.now()
+        if self.renewed_at and now - self.renewed_at < self.interval:
+            return
+        self.renewed_at = now
+        claims = {}
+        for row in remaining:
+            if row.pk not in self.lost:
+                claims.setdefault(row.claimed_at, []).append(row)
+        # One UPDATE per claim time: a batch has one, renewed together.
+        for claimed_at, rows in claims.items():
+            ids = {row.pk for row in rows}
+            renewed = OutboxEmail.objects.filter(
+                pk__in=ids, status=OutboxEmail.Status.SENDING, claimed_at=claimed_at
+            ).update(claimed_at=now)
+            if renewed != len(ids):
+                # This worker stalled past the timeout and the sweep took some back.
+                kept = set(
+                    OutboxEmail.objects.filter(
+                        pk__in=ids, status=OutboxEmail.Status.SENDING, claimed_at=now
+                    ).values_list("pk", flat=True)
+                )
+                self.lost |= ids - kept
+            for row in rows:
+                row.claimed_at = now
 
 
 def send_batch(rows: list[OutboxEmail]) -> dict[str, int]:
     """Send claimed rows over one connection; mark each as it goes."""
-    counts = {"sent": 0, "retry": 0, "failed": 0, "suppressed": 0}
+    counts = {"sent": 0, "retry": 0, "failed": 0, "suppressed": 0, "lost": 0}
     suppressed = suppressed_hashes(email_hash(row.to_email) for row in rows if row.bulk)
     templates = TemplateCache()
+    heartbeat = Heartbeat(rows)
     connection = get_connection()
     try:
         connection.open()
@@ -99,7 +156,12 @@ def send_batch(rows: list[OutboxEmail]) -> dict[str, int]:
         logger.warning("Could not open the email connection: %s", error)
     try:
         with rendering_batch():
-            for row in rows:
+            for index, row in enumerate(rows):
+                heartbeat.renew_if_due(rows[index:])
+                if row.pk in heartbeat.lost:
+                    logger.warning("Outbox email %s was handed back before it was sent", row.pk)
+                    counts["lost"] += 1
+                    continue
                 counts[_send_one(row, connection, templates, suppressed)] += 1
     finally:
         try:
@@ -180,7 +242,7 @@ def drain(*, batch_size: int | None = None, time_budget: float = 200.0) -> dict[
     from .queueing import dispatch_drains
 
     batch_size = batch_size or settings.OUTBOX_BATCH_SIZE
-    totals = {"sent": 0, "retry": 0, "failed": 0, "suppressed": 0}
+    totals = {"sent": 0, "retry": 0, "failed": 0, "suppressed": 0, "lost": 0}
     deadline = time.monotonic() + time_budget
     while time.monotonic() < deadline:
         rows = claim_batch(size=batch_size)

@@ -1,41 +1,184 @@
-"""ESP tracking webhooks (through anymail): bounces and complaints suppress the address."""
+"""ESP tracking webhooks (through anymail): what happened to an email after it left.
+
+Each event is handled once per recipient and kept as a `MailEvent` (on its
+outbox row when the provider's message id names one). A hard bounce, a
+complaint or a reject suppresses the address at once; a soft bounce (mailbox
+full, server down for a while) only when it is the third within 30 days.
+
+anymail reports Postmark's `SoftBounce`, Brevo's `soft_bounce` and Amazon SES's
+`Transient` bounces as "bounced", like hard ones; the provider's own payload
+(`esp_event`) tells them apart, see `SOFT_BOUNCE_RULES`.
+"""
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from anymail.signals import tracking
+from anymail.signals import AnymailTrackingEvent, tracking
 from django.db import IntegrityError, transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
-from .models import ProcessedWebhookEvent, Suppression
+from .models import MailEvent, OutboxEmail, ProcessedWebhookEvent, Suppression, email_hash
 from .suppression import suppress_email
 
 logger = logging.getLogger(__name__)
 
-SUPPRESSING_EVENTS = {
-    "bounced": Suppression.Reason.BOUNCED,
-    "rejected": Suppression.Reason.BOUNCED,
-    "complained": Suppression.Reason.COMPLAINED,
+# An address is suppressed at its third soft bounce within 30 days.
+SOFT_BOUNCE_LIMIT = 3
+SOFT_BOUNCE_WINDOW = timedelta(days=30)
+
+# anymail's normalised event type -> how it is kept; events not named here
+# (opens, clicks, "queued", "sent") are not kept.
+EVENT_TYPES = {
+    "delivered": MailEvent.Type.DELIVERED,
+    "deferred": MailEvent.Type.DEFERRED,
+    "bounced": MailEvent.Type.BOUNCE,
+    "rejected": MailEvent.Type.REJECTED,
+    "complained": MailEvent.Type.COMPLAINED,
+    "unsubscribed": MailEvent.Type.UNSUBSCRIBED,
+    "failed": MailEvent.Type.FAILED,
 }
+
+# Events that suppress the address at once.
+SUPPRESSING_EVENTS = {
+    MailEvent.Type.BOUNCE: Suppression.Reason.BOUNCED,
+    MailEvent.Type.REJECTED: Suppression.Reason.REJECTED,
+    MailEvent.Type.COMPLAINED: Suppression.Reason.COMPLAINED,
+}
+
+
+def _bounce_type(esp_event: dict) -> str:
+    bounce = esp_event.get("bounce")
+    return bounce.get("bounceType", "") if isinstance(bounce, dict) else ""
+
+
+# Per ESP (anymail's esp_name): is this "bounced" event a temporary one?
+SOFT_BOUNCE_RULES = {
+    "Postmark": lambda esp_event: esp_event.get("Type") == "SoftBounce",
+    "Brevo": lambda esp_event: esp_event.get("event") == "soft_bounce",
+    # "Undetermined" is not known to be permanent: counted, not suppressed at once.
+    "Amazon SES": lambda esp_event: _bounce_type(esp_event) in ("Transient", "Undetermined"),
+}
+
+
+def is_soft_bounce(event: AnymailTrackingEvent, esp_name: str) -> bool:
+    rule = SOFT_BOUNCE_RULES.get(esp_name)
+    return (
+        event.event_type == "bounced"
+        and isinstance(event.esp_event, dict)
+        and rule is not None
+        and rule(event.esp_event)
+    )
+
+
+def event_key(event: AnymailTrackingEvent) -> str | None:
+    """What identifies the event across deliveries of the webhook.
+
+    Brevo sends no event id; its message id, type and time stand in for one.
+    """
+    if event.event_id:
+        return str(event.event_id)
+    if event.message_id and event.timestamp:
+        return f"{event.message_id}:{event.event_type}:{event.timestamp.isoformat()}"
+    return None
 
 
 @receiver(tracking, dispatch_uid="mail.suppress_on_tracking_event")
 def suppress_on_tracking_event(sender, event, esp_name, **kwargs):
     record_tracking_event(
-        event_id=event.event_id, event_type=event.event_type, recipient=event.recipient
+        event_id=event_key(event),
+        event_type=event.event_type,
+        recipient=event.recipient,
+        soft=is_soft_bounce(event, esp_name),
+        message_id=event.message_id,
+        occurred_at=event.timestamp,
+        detail=" – ".join(str(part) for part in (event.description, event.mta_response) if part),
     )
 
 
-def record_tracking_event(*, event_id: str | None, event_type: str, recipient: str | None) -> bool:
-    """Handle one event once; True when it suppressed an address."""
-    reason = SUPPRESSING_EVENTS.get(event_type)
-    if reason is None or not recipient:
+@dataclass(frozen=True)
+class _Event:
+    type: str
+    address_hash: str
+    occurred_at: datetime
+
+
+def record_tracking_event(
+    *,
+    event_id: str | None,
+    event_type: str,
+    recipient: str | None,
+    soft: bool = False,
+    message_id: str | None = None,
+    occurred_at: datetime | None = None,
+    detail: str = "",
+) -> bool:
+    """Keep one event for one recipient, once; True when it suppressed the address."""
+    kept_as = EVENT_TYPES.get(event_type)
+    if kept_as is None or not recipient:
         return False
-    if event_id:
-        try:
-            with transaction.atomic():
-                ProcessedWebhookEvent.objects.create(event_id=event_id, event_type=event_type)
-        except IntegrityError:
+    if kept_as == MailEvent.Type.BOUNCE and soft:
+        kept_as = MailEvent.Type.SOFT_BOUNCE
+    event = _Event(kept_as, email_hash(recipient), occurred_at or timezone.now())
+    with transaction.atomic():
+        if event_id and not _first_time(event_id, event_type, event.address_hash):
             logger.info("Tracking event %s was already handled", event_id)
             return False
-    suppress_email(email=recipient, reason=reason)
+        MailEvent.objects.create(
+            outbox_email_id=_outbox_row_id(message_id),
+            email_hash=event.address_hash,
+            type=event.type,
+            occurred_at=event.occurred_at,
+            detail=detail[:500],
+        )
+        reason = _suppression_reason(event)
+        if reason is None:
+            return False
+        suppress_email(email=recipient, reason=reason)
     return True
+
+
+def _first_time(event_id: str, event_type: str, address_hash: str) -> bool:
+    try:
+        with transaction.atomic():
+            ProcessedWebhookEvent.objects.create(
+                event_id=event_id[:255], recipient_hash=address_hash, event_type=event_type
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _outbox_row_id(message_id: str | None) -> int | None:
+    if not message_id:
+        return None
+    return (
+        OutboxEmail.objects.filter(provider_message_id=str(message_id)[:255])
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _suppression_reason(event: _Event) -> str | None:
+    if event.type in SUPPRESSING_EVENTS:
+        return SUPPRESSING_EVENTS[event.type]
+    if event.type == MailEvent.Type.SOFT_BOUNCE and (
+        soft_bounces(event.address_hash, until=event.occurred_at) >= SOFT_BOUNCE_LIMIT
+    ):
+        return Suppression.Reason.SOFT_BOUNCED
+    return None
+
+
+def soft_bounces(address_hash: str, *, until: datetime) -> int:
+    """How many soft bounces the address had in the window ending at `until`.
+
+    Two events of one address arriving at the same moment may each count the
+    other as not yet there; then the next soft bounce suppresses, one late.
+    """
+    return MailEvent.objects.filter(
+        email_hash=address_hash,
+        type=MailEvent.Type.SOFT_BOUNCE,
+        occurred_at__gt=until - SOFT_BOUNCE_WINDOW,
+        occurred_at__lte=until,
+    ).count()

@@ -8,7 +8,6 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.mail import EmailMultiAlternatives
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alumni_network.mail.kinds import kind_label
 from alumni_network.mail.models import OutboxEmail
 from alumni_network.mail.rendering import TemplateCache, render_message
 from members import audit
@@ -32,7 +30,6 @@ from .exports import campaign_results_table
 from .forms import (
     CampaignCreateForm,
     CampaignMessageForm,
-    OutboxFilterForm,
     PreviewForm,
     ScheduleForm,
     TestSendForm,
@@ -52,17 +49,20 @@ from .lifecycle import (
 )
 from .placeholders import fill_shared_placeholders
 
-OUTBOX_PAGE_SIZE = 50
 PREVIEW_CHOICES = 200
+CAMPAIGN_PAGE_SIZE = 25
 
 
 @permission_required("invitations.run_campaigns")
 @require_GET
 def campaign_list(request):
-    campaigns = list(Campaign.objects.select_related("segment", "created_by"))
+    campaigns = Campaign.objects.select_related("segment", "created_by").order_by(
+        "-created_at", "-pk"
+    )
+    page = Paginator(campaigns, CAMPAIGN_PAGE_SIZE).get_page(request.GET.get("page"))
     funnels = campaign_funnels()
-    rows = [(campaign, funnels.get(campaign.pk, CampaignFunnel())) for campaign in campaigns]
-    context = {"rows": rows, "overall": overall_funnel(funnels)}
+    rows = [(campaign, funnels.get(campaign.pk, CampaignFunnel())) for campaign in page]
+    context = {"rows": rows, "page": page, "overall": overall_funnel(funnels)}
     return render(request, "invitations/hr/campaigns.html", context)
 
 
@@ -348,40 +348,3 @@ def campaign_export(request, pk: int):
         detail=f"campaign results ({fmt})",
     )
     return export_response(table=campaign_results_table(campaign=campaign), fmt=fmt)
-
-
-# The outbox -----------------------------------------------------------------------------
-
-
-@permission_required("invitations.run_campaigns")
-@require_GET
-def outbox(request):
-    form = OutboxFilterForm(request.GET or None)
-    status = form.cleaned_data["status"] if form.is_valid() else ""
-    counts = dict(OutboxEmail.objects.order_by().values_list("status").annotate(count=Count("pk")))
-    rows = OutboxEmail.objects.only(
-        "kind",
-        "to_email",
-        "status",
-        "attempts",
-        "last_error",
-        "created_at",
-        "sent_at",
-        "next_attempt_at",
-        "language",
-    ).order_by("-created_at", "-pk")
-    if status:
-        rows = rows.filter(status=status)
-    page = Paginator(rows, OUTBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    for row in page.object_list:
-        row.kind_label = kind_label(row.kind)
-    context = {
-        "form": form,
-        "status": status,
-        "counts": [
-            (value, label, counts.get(value, 0)) for value, label in OutboxEmail.Status.choices
-        ],
-        "page": page,
-    }
-    return render(request, "invitations/hr/outbox.html", context)

@@ -1,5 +1,6 @@
 """Fault tests of the outbox with the real thing: a worker killed, Redis stopped."""
 
+import asyncio
 import os
 import secrets
 import signal
@@ -8,13 +9,15 @@ import time
 from collections import Counter
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.urls import reverse
 
 from alumni_network.mail.models import OutboxEmail
 from alumni_network.mail.queueing import dispatch_drains
+from alumni_network.mail.sending import release_stuck
 from alumni_network.mail.tasks import sweep_outbox
 from tests.factories import MemberFactory
-from tests.mail_sink import SmtpSink, free_port
+from tests.mail_sink import SinkHandler, SmtpSink, free_port
 from tests.workers import dispatching_to, start_worker, stop, wait_for
 
 pytestmark = [
@@ -80,6 +83,87 @@ def test_killed_worker_loses_nothing_and_doubles_at_most_one(queue, sink):
     duplicates = sum(count - 1 for count in received.values())
     print(f"worker kill: {total} queued, {len(received)} delivered, {duplicates} duplicate(s)")
     assert len(received) == total
+    assert duplicates <= kills
+
+
+class SlowSinkHandler(SinkHandler):
+    """A server that takes a while per message, so a batch outlasts a short sending timeout."""
+
+    delay = 0.05
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def slow_sink():
+    smtp = SmtpSink()
+    smtp.handler = SlowSinkHandler()
+    smtp.controller = Controller(smtp.handler, hostname="127.0.0.1", port=smtp.port)
+    with smtp:
+        yield smtp
+
+
+def test_sweeping_all_along_with_a_short_timeout_doubles_at_most_one_per_kill(
+    queue, slow_sink, settings
+):
+    """The sweep runs every half second with a 3 s timeout while batches take 5 s to send.
+
+    Only the worker's heartbeat keeps the sweep from handing live batches to
+    the other worker; the killed worker's rows come back within seconds.
+    """
+    total = 600
+    OutboxEmail.objects.bulk_create(
+        OutboxEmail(
+            kind="hr_message",
+            to_email=f"s{n}@example.org",
+            language="nb",
+            bulk=True,
+            data={"subject": "Samling", "body": "Velkommen"},
+        )
+        for n in range(total)
+    )
+    broker = os.environ["REDIS_URL"]
+    worker_env = {
+        "EMAIL_URL": slow_sink.email_url(),
+        "OUTBOX_SENDING_TIMEOUT": 3,
+        "OUTBOX_BATCH_SIZE": 100,
+    }
+    # The sweep below runs in this process: the same timeout as the workers'.
+    settings.OUTBOX_SENDING_TIMEOUT = worker_env["OUTBOX_SENDING_TIMEOUT"]
+    released = 0
+    kills = 0
+
+    def sweep_until(condition, timeout):
+        nonlocal released
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not condition():
+            released += release_stuck()
+            if OutboxEmail.objects.due().exists():
+                dispatch_drains(1)
+            time.sleep(0.5)
+        return condition()
+
+    with dispatching_to(broker_url=broker, queue=queue):
+        first = start_worker(broker_url=broker, queue=queue, **worker_env)
+        second = start_worker(broker_url=broker, queue=queue, **worker_env)
+        try:
+            dispatch_drains(2)
+            assert sweep_until(lambda: len(slow_sink.messages) >= 150, timeout=120)
+            assert released == 0  # live workers kept their claims
+            os.kill(first.pid, signal.SIGKILL)
+            first.wait()
+            kills += 1
+            assert sweep_until(lambda: sent_count() == total, timeout=240), sent_count()
+        finally:
+            stop(second)
+
+    received = Counter(message["To"] for message in slow_sink.messages)
+    duplicates = sum(count - 1 for count in received.values())
+    print(f"sweeping kill: {released} handed back, {duplicates} duplicate(s)")
+    assert len(received) == total
+    assert 0 < released <= 100  # only the killed worker's batch came back
     assert duplicates <= kills
 
 

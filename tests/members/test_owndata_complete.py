@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from alumni_network.mail.models import Suppression, email_hash
+from alumni_network.mail.models import MailEvent, Suppression, email_hash
 from gatherings.models import NetworkingPick, NetworkingTask, Rsvp
 from members.owndata import export_member_data
 
@@ -96,6 +96,20 @@ def test_suppression_entries_by_hash_only(person):
 
     assert [(s["email_hash"], s["reason"]) for s in data["suppressions"]] == [
         (email_hash(PERSONAL_EMAIL), "opted_out")
+    ]
+
+
+def test_what_providers_reported_about_the_address(person):
+    MailEvent.objects.create(
+        email_hash=email_hash(PERSONAL_EMAIL),
+        type=MailEvent.Type.SOFT_BOUNCE,
+        detail="Mailbox full",
+    )
+
+    data = export_member_data(member=person.member)
+
+    assert [(e["type"], e["detail"]) for e in data["email_events"]] == [
+        ("soft_bounce", "Mailbox full")
     ]
 
 
