@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .access import member_asking, permission_required
+from .forms import suggestion_term
 from .organisations import organisation_suggestions
 
 
@@ -12,7 +13,8 @@ from .organisations import organisation_suggestions
 @require_GET
 def employer_options(request, member):
     """htmx: <option>s of the organisations the asker may see that match what was typed."""
-    names = organisation_suggestions(viewer=request.user, term=request.GET.get("employer_name", ""))
+    term = suggestion_term(request.GET.get("employer_name", ""))
+    names = organisation_suggestions(viewer=request.user, term=term) if term is not None else []
     if not names:
         return HttpResponse(status=204)  # htmx leaves the datalist as it is
     return render(request, "members/includes/employer_suggestions.html", {"options": names})

@@ -49,15 +49,24 @@ def batch_cache() -> dict:
 
 
 class TemplateCache:
-    """Templates compiled once per batch, per kind."""
+    """Templates compiled once per batch, per kind.
+
+    A `.txt` template (a subject, a text part) is plain text and comes from the
+    engine that does not escape HTML; any other (the HTML part) from the one that does.
+    """
 
     def __init__(self):
         self._templates = {}
 
     def get(self, name):
         if name not in self._templates:
-            self._templates[name] = get_template(name)
+            self._templates[name] = get_template(name, using=template_engine(name))
         return self._templates[name]
+
+
+def template_engine(name: str) -> str | None:
+    """The engine for an email template: plain text unescaped, the default for HTML."""
+    return settings.PLAIN_TEXT_TEMPLATES if name.endswith(".txt") else None
 
 
 def unsubscribe_token(row: OutboxEmail) -> str:

@@ -61,8 +61,13 @@ def _recorded_message(result: connections.Recorded) -> str:
     return " ".join(parts)
 
 
+# The largest primary key a bigint column holds; a larger number names no one and
+# would make the database refuse the query (a 500) instead of matching nothing.
+MAX_ID = 2**63 - 1
+
+
 def _ids(values) -> list[int]:
-    return [int(value) for value in values if value.isdecimal()]
+    return [int(value) for value in values if value.isdecimal() and int(value) <= MAX_ID]
 
 
 @permission_required("gatherings.attend_gathering", fn=_my_gathering)
