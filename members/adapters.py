@@ -1,5 +1,8 @@
 """How allauth fits the network: closed signup, a landing page per role, mail through the outbox."""
 
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.urls import reverse
@@ -18,6 +21,11 @@ def build_account_email(email) -> EmailContent:
     )
 
 
+def network_site() -> SimpleNamespace:
+    """What allauth's email templates call the current site: the network, at SITE_URL."""
+    return SimpleNamespace(name=settings.NETWORK_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return signup_is_permitted(request)
@@ -30,8 +38,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """Render allauth's message now, in the reader's language; send it from the outbox.
 
-        Its plain text goes into the network's own HTML layout.
+        Its plain text goes into the network's own HTML layout. allauth's own send_mail,
+        which this replaces, is what names the site its templates greet from.
         """
+        context = {**context, "current_site": network_site()}
         message = self.render_mail(template_prefix, email, context)
         queue_email(
             kind="account",
