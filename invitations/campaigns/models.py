@@ -220,6 +220,8 @@ class JoinRequest(models.Model):
         related_name="join_requests",
         verbose_name=_("register entry"),
     )
+    # When HR's digest of new requests listed it; set once, by a conditional UPDATE.
+    announced_at = models.DateTimeField(_("announced to HR"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("request to join")

@@ -1,9 +1,10 @@
-"""The emails of joining: the invitation to someone who asked, and the polite no."""
+"""The emails of joining: the invitation to someone who asked, the polite no, and HR's digest."""
 
 from django.utils.translation import gettext_lazy as _
 
 from alumni_network.mail.kinds import EmailContent, EmailKind, register_email_kind
 
+from .announcements import build_join_requests_digest
 from .links import decline_url, join_url
 
 
@@ -40,5 +41,15 @@ def register_kinds() -> None:
             bulk=False,
             build=build_join_rejected,
             label=_("Join request declined"),
+        )
+    )
+    # To HR: who asked to join since the last digest (invitations/joining/announcements.py).
+    register_email_kind(
+        EmailKind(
+            name="join_requests_digest",
+            template="invitations/email/join_requests_digest",
+            bulk=False,
+            build=build_join_requests_digest,
+            label=_("New requests to join, to HR"),
         )
     )

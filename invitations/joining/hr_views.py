@@ -1,6 +1,7 @@
 """HR's queue of requests to join."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,16 +14,25 @@ from ..models import JoinRequest, Leaver
 from .forms import JoinDecisionForm
 from .requests import approve_join_request, reject_join_request, suggest_matches
 
+# Each waiting request is a panel with its register matches; twenty is a sitting.
+PENDING_PAGE_SIZE = 20
+DECIDED_PAGE_SIZE = 25
+
 
 @permission_required("invitations.decide_join_requests")
 @require_GET
 def join_requests(request):
-    pending = list(
-        JoinRequest.objects.filter(status=JoinRequest.Status.PENDING).order_by("created_at")[:50]
+    waiting = JoinRequest.objects.filter(status=JoinRequest.Status.PENDING).order_by(
+        "created_at", "pk"
     )
-    decided = JoinRequest.objects.exclude(status=JoinRequest.Status.PENDING).select_related(
-        "leaver", "decided_by"
-    )[:20]
+    pending_page = Paginator(waiting, PENDING_PAGE_SIZE).get_page(request.GET.get("page"))
+    pending = list(pending_page.object_list)
+    decided = (
+        JoinRequest.objects.exclude(status=JoinRequest.Status.PENDING)
+        .select_related("leaver", "decided_by")
+        .order_by("-decided_at", "-pk")
+    )
+    decided_page = Paginator(decided, DECIDED_PAGE_SIZE).get_page(request.GET.get("decided_page"))
     audit.record(
         request=request,
         action=AuditLog.Action.VIEW_PERSONAL_DATA,
@@ -30,7 +40,8 @@ def join_requests(request):
     )
     context = {
         "pending": [(item, suggestion) for item, suggestion in _with_suggestions(pending)],
-        "decided": decided,
+        "pending_page": pending_page,
+        "decided_page": decided_page,
     }
     return render(request, "invitations/hr/join_requests.html", context)
 

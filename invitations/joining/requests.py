@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from alumni_network.mail.models import normalise_email
@@ -20,7 +19,10 @@ from ..models import Invitation, JoinRequest, Leaver
 def request_to_join(
     *, name: str, email: str, years: str, department: str, message: str, language: str
 ) -> JoinRequest:
-    """Queue a request for HR; asking again while it waits returns the first request."""
+    """Queue a request for HR; asking again while it waits returns the first request.
+
+    HR hears of it in the next digest (announcements.py), not by an email each.
+    """
     email = normalise_email(email)
     existing = JoinRequest.objects.filter(
         email__iexact=email, status=JoinRequest.Status.PENDING
@@ -29,7 +31,7 @@ def request_to_join(
         return existing
     try:
         with transaction.atomic():
-            join_request = JoinRequest.objects.create(
+            return JoinRequest.objects.create(
                 name=name.strip(),
                 email=email,
                 years=years.strip(),
@@ -37,21 +39,6 @@ def request_to_join(
                 message=message.strip(),
                 language=language if language in dict(settings.LANGUAGES) else "nb",
             )
-            queue_email(
-                kind="notice",
-                to=settings.NETWORK_CONTACT_EMAIL,
-                language=settings.LANGUAGE_CODE,
-                refers_to=join_request,
-                data={
-                    "subject": f"Ny forespørsel om medlemskap: {join_request.name}",
-                    "body": (
-                        f"{join_request.name} ({join_request.years}, "
-                        f"{join_request.department or '-'}) ber om å bli med i nettverket.\n\n"
-                        f"{settings.SITE_URL}{reverse('hr_invitations:join_requests')}"
-                    ),
-                },
-            )
-            return join_request
     except IntegrityError:
         return JoinRequest.objects.get(email__iexact=email, status=JoinRequest.Status.PENDING)
 

@@ -1,5 +1,8 @@
 """Public pages of joining: the join link, no thanks, and asking to join."""
 
+from http import HTTPStatus
+
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
@@ -7,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from alumni_network.mail.models import normalise_email
 from alumni_network.mail.views import invalid_link
 from members.guidelines import current_guidelines
 
@@ -87,6 +91,25 @@ def decline(request, token):
 def join_request(request):
     form = JoinRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        # Counted per client and per address (settings.ACCOUNT_RATE_LIMITS["join_request"])
+        # in the cache login's limits use, failing open the same way while it is down.
+        if not ratelimit.consume(
+            request, action="join_request", key=normalise_email(form.cleaned_data["email"])
+        ):
+            form.add_error(
+                None,
+                _(
+                    "We have received several requests from you in a short time. "
+                    "Please wait an hour and try again. If you have already sent "
+                    "your request, there is no need to send it again: we will be in touch."
+                ),
+            )
+            return render(
+                request,
+                "invitations/join/request.html",
+                {"form": form},
+                status=HTTPStatus.TOO_MANY_REQUESTS,
+            )
         request_to_join(**form.cleaned_data, language=get_language())
         return redirect("invitations:join_request_sent")
     return render(request, "invitations/join/request.html", {"form": form})

@@ -2,20 +2,29 @@
 
 CSV (UTF-8, UTF-8 with BOM or Windows-1252; `;`, `,` or tab) and XLSX (streamed by
 openpyxl in read-only mode, with defusedxml guarding the XML). Nothing here holds
-more than a sample of the file in memory, and every way a file can be unreadable
-ends in `FileUnreadable` with a sentence a coordinator understands.
+more than a sample of the file in memory, except XLSX's shared-strings table, which
+openpyxl loads whole and which is therefore bounded by the upload limit first; the
+header row (all the upload request reads) comes from a light read of the top of the
+sheet that loads only the strings it needs (xlsx_top.py). Every way a file can be
+unreadable ends in `FileUnreadable` with a sentence a coordinator understands.
 """
 
 import codecs
 import csv
 import datetime
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from defusedxml import ElementTree as DefusedET
+from django.conf import settings
 from django.utils.translation import gettext as _
+
+from .xlsx_top import xlsx_top_rows
 
 # A CSV line longer than this is not a register row; refusing it keeps memory bounded.
 MAX_LINE_CHARS = 64 * 1024
@@ -23,6 +32,19 @@ MAX_LINE_CHARS = 64 * 1024
 # that unpacks to far more than its packed size (a zip bomb).
 XLSX_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 XLSX_MAX_RATIO = 200
+# openpyxl keeps every shared string in memory (100-200 bytes each with the text), so
+# the shared-strings table may unpack to at most this many times the upload limit and
+# hold at most one string per this many bytes of it. 20 MB allows 20 MB of strings and
+# 655 360 of them: a register of some 300 000 rows saved by Excel. At that edge, with
+# every string stored 4 bytes a character, the import peaks at about 210 MB RSS.
+SHARED_STRINGS_BYTES_PER_UPLOAD_BYTE = 1
+UPLOAD_BYTES_PER_SHARED_STRING = 32
+SHARED_STRINGS_CONTENT_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+# An `<si>` start tag, with or without a namespace prefix.
+SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+UNIQUE_COUNT_ATTRIBUTE = re.compile(rb"\suniqueCount\s*=\s*[\"'](\d+)[\"']")
 # The header row is looked for among this many rows at the top (below report titles).
 HEADER_SEARCH_ROWS = 30
 DELIMITERS = (";", ",", "\t")
@@ -62,8 +84,12 @@ def open_register(path, *, file_name: str = "", header_matcher=None):
     if path.stat().st_size == 0:
         raise FileUnreadable(_("The file is empty."))
     if is_xlsx(path, file_name):
-        with _open_xlsx(path) as rows:
-            yield _table(rows, kind="xlsx", header_matcher=header_matcher)
+        check_zip(path)
+        # The header row from a light read of the top; the data rows from openpyxl,
+        # which reads the whole shared-strings table, only once they are asked for.
+        table = _table(iter(_xlsx_top(path)), kind="xlsx", header_matcher=header_matcher)
+        table.rows = _xlsx_rows_after(path, line=table.header_line)
+        yield table
     else:
         with _open_csv(path) as rows:
             yield _table(rows, kind="csv", header_matcher=header_matcher)
@@ -232,8 +258,98 @@ def check_zip(path: Path) -> None:
                     )
             if total > XLSX_MAX_UNCOMPRESSED_BYTES:
                 raise FileUnreadable(_("The XLSX file is too large once unpacked and was refused."))
-    except (zipfile.BadZipFile, OSError) as error:
+            for name in shared_strings_parts(archive):
+                check_shared_strings(archive, name)
+    except (zipfile.BadZipFile, OSError, zlib.error) as error:
         raise FileUnreadable(_("The file is not a valid XLSX workbook.")) from error
+
+
+def shared_strings_parts(archive: zipfile.ZipFile) -> set[str]:
+    """The members a reader may take as the shared-strings table: by name or by content type."""
+    names = {info.filename for info in archive.infolist()}
+    parts = {name for name in names if name.lower().endswith("sharedstrings.xml")}
+    try:
+        declared = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return parts
+    if declared.file_size > 1024 * 1024:  # a real one is a few kilobytes
+        raise FileUnreadable(_("The file is not a valid XLSX workbook."))
+    try:
+        types = DefusedET.fromstring(archive.read(declared))
+    except (DefusedET.ParseError, ValueError) as error:  # defusedxml's refusals too
+        raise FileUnreadable(_("The file is not a valid XLSX workbook.")) from error
+    for override in types:
+        if override.get("ContentType") == SHARED_STRINGS_CONTENT_TYPE:
+            parts.add(override.get("PartName", "").lstrip("/"))
+    return parts & names
+
+
+def shared_strings_limits() -> tuple[int, int]:
+    """How many bytes and how many strings the shared-strings table may hold."""
+    return (
+        settings.UPLOAD_MAX_BYTES * SHARED_STRINGS_BYTES_PER_UPLOAD_BYTE,
+        settings.UPLOAD_MAX_BYTES // UPLOAD_BYTES_PER_SHARED_STRING,
+    )
+
+
+def check_shared_strings(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse a shared-strings table too big to hold in memory, by what it declares and
+    then by counting its entries as it streams past (declarations may lie)."""
+    max_bytes, max_strings = shared_strings_limits()
+    info = archive.getinfo(name)
+    if info.file_size > max_bytes:
+        raise_too_much_text()
+    unpacked = strings = 0
+    carry = b""
+    with archive.open(info) as part:
+        while chunk := part.read(1 << 20):
+            declared = None if unpacked else UNIQUE_COUNT_ATTRIBUTE.search(chunk[:4096])
+            if declared and int(declared.group(1)) > max_strings:
+                raise_too_much_text()
+            unpacked += len(chunk)
+            window = carry + chunk
+            # A tag cut off by the chunk's end is counted with the next chunk.
+            cut = window.rfind(b"<")
+            if cut < 0 or len(window) - cut > 64:
+                cut = len(window)
+            strings += len(SHARED_STRING_TAG.findall(window, 0, cut))
+            carry = window[cut:]
+            if unpacked > max_bytes or strings > max_strings:
+                raise_too_much_text()
+    if strings + len(SHARED_STRING_TAG.findall(carry)) > max_strings:
+        raise_too_much_text()
+
+
+def raise_too_much_text():
+    raise FileUnreadable(
+        _(
+            "The XLSX file holds far more text than a register of its size and was "
+            "refused. Save it as CSV in your spreadsheet program and upload that."
+        )
+    )
+
+
+def _xlsx_top(path: Path) -> list[tuple[int, list]]:
+    try:
+        return xlsx_top_rows(path, non_empty=HEADER_SEARCH_ROWS)
+    # xlsx_top.NotAWorkbook and defusedxml's refusals are ValueErrors, as is a bad number.
+    except (
+        ValueError,
+        KeyError,
+        DefusedET.ParseError,
+        zipfile.BadZipFile,
+        OSError,
+        zlib.error,
+    ) as error:
+        raise FileUnreadable(_("The file is not a valid XLSX workbook.")) from error
+
+
+def _xlsx_rows_after(path: Path, *, line: int) -> Iterator[tuple[int, list]]:
+    """The rows below `line`; the workbook is opened at the first row asked for."""
+    with _open_xlsx(path) as rows:
+        for number, cells in rows:
+            if number > line:
+                yield number, cells
 
 
 @contextmanager
@@ -241,7 +357,6 @@ def _open_xlsx(path: Path):
     # defusedxml being installed makes openpyxl parse with it (no entity expansion).
     import openpyxl
 
-    check_zip(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken workbook
