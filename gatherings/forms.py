@@ -2,9 +2,11 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Organisation
+from members.organisations import seen_organisations
 
 from .models import AgendaItem, Gathering, HostContact, Rsvp
 
@@ -21,6 +23,13 @@ def _words(text: str) -> list[str]:
 
 
 class GatheringForm(forms.ModelForm):
+    # The choices are set per viewer in __init__.
+    host = forms.ModelChoiceField(
+        label=capfirst(_("host")),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Choose the host …"),
+    )
     use_template = forms.BooleanField(
         label=_("Start the agenda from the format's template"), required=False, initial=True
     )
@@ -65,11 +74,13 @@ class GatheringForm(forms.ModelForm):
             "directions": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, creating: bool = False, **kwargs):
+    def __init__(self, *args, viewer, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not creating:
             del self.fields["use_template"]
-        self.fields["host"].empty_label = _("Choose the host …")
+        # Hosts HR may know of: an employer known only from hidden profiles is not offered.
+        # A gathering's host counts as known, so an edited gathering keeps its own.
+        self.fields["host"].queryset = seen_organisations(viewer=viewer).order_by("name")
         audience = self.instance.audience or {}
         self.initial.setdefault("audience_departments", ", ".join(audience.get("departments", [])))
         self.initial.setdefault("audience_locations", ", ".join(audience.get("locations", [])))

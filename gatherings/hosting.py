@@ -1,7 +1,7 @@
 """Asking a member whether their employer will host a gathering."""
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,12 +9,23 @@ from alumni_network.mail.kinds import EmailContent, EmailKind, register_email_ki
 from alumni_network.mail.models import OutboxEmail
 from alumni_network.mail.queueing import queue_email
 from members.models import Member, Organisation
+from members.privacy import visible_q
 
 HOST_REQUEST = "gathering_host_request"
 
 
 class NotAHostContact(Exception):
-    """The member does not work there, or has not said they are open to hosting."""
+    """The member does not work there, or has not let the asker see they are open to hosting."""
+
+
+def host_contacts_q(viewer) -> Q:
+    """Members `viewer` may ask to host: active, open to hosting, and letting the viewer
+    see (by the privacy rule) where they work and that they are open to it."""
+    return (
+        Q(open_to_hosting=True, user__is_active=True)
+        & visible_q("work", viewer)
+        & visible_q("availability", viewer)
+    )
 
 
 def build_host_request(email) -> EmailContent:
@@ -42,8 +53,12 @@ def register() -> None:
 
 
 def ask_to_host(*, organisation: Organisation, member: Member, by) -> OutboxEmail:
-    """Email one member who is open to hosting; asking twice the same day sends once."""
-    if member.employer_id != organisation.pk or not member.open_to_hosting:
+    """Email one member who is open to hosting; asking twice the same day sends once.
+
+    Only a member who lets `by` see their employer and their openness to hosting:
+    what they hid from HR is never acted on."""
+    contacts = Member.objects.filter(host_contacts_q(by), employer=organisation)
+    if not contacts.filter(pk=member.pk).exists():
         raise NotAHostContact
     return queue_email(
         kind=HOST_REQUEST,

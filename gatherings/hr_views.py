@@ -1,12 +1,14 @@
 """HR pages of gatherings: planning, publishing, organisers, host rotation."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members import audit
 from members.access import permission_required
 from members.roles import RoleError
 
@@ -18,19 +20,26 @@ from .models import Gathering, Organiser
 @permission_required("gatherings.manage_gatherings")
 @require_GET
 def gathering_list(request):
-    _rows, suggested = selectors.host_rotation()
+    _rows, suggested = selectors.host_rotation(viewer=request.user)
     return render(
         request,
         "gatherings/hr/list.html",
-        {"gatherings": selectors.hr_gathering_list(), "suggested_host": suggested},
+        {"page": _page_of(request, selectors.hr_gathering_list()), "suggested_host": suggested},
     )
+
+
+GATHERING_PAGE_SIZE = 25
+
+
+def _page_of(request, gatherings):
+    return Paginator(gatherings, GATHERING_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @permission_required("gatherings.manage_gatherings")
 @require_http_methods(["GET", "POST"])
 def gathering_create(request):
     initial = {"format": request.GET.get("format", Gathering.Format.AFTERNOON)}
-    form = GatheringForm(request.POST or None, creating=True, initial=initial)
+    form = GatheringForm(request.POST or None, viewer=request.user, creating=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         gathering = planning.create_gathering(
             by=request.user,
@@ -77,7 +86,7 @@ def gathering_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def gathering_edit(request, pk):
     gathering = get_object_or_404(Gathering, pk=pk)
-    form = GatheringForm(request.POST or None, instance=gathering)
+    form = GatheringForm(request.POST or None, viewer=request.user, instance=gathering)
     contacts = HostContactFormSet(request.POST or None, instance=gathering, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         with transaction.atomic():
@@ -191,7 +200,14 @@ def gathering_message(request, pk):
 @permission_required("gatherings.manage_gatherings")
 @require_GET
 def host_rotation(request):
-    rows, suggested = selectors.host_rotation()
+    rows, suggested = selectors.host_rotation(viewer=request.user)
+    # Being open to hosting is shared with HR only by default: showing it is logged.
+    audit.log_hr_only_views(
+        viewer=request.user,
+        profiles=[card for row in rows for card, _asked in row.contacts],
+        what="host rotation",
+        request=request,
+    )
     return render(request, "gatherings/hr/hosts.html", {"rows": rows, "suggested": suggested})
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import Member, Organisation
+from members.privacy import member_name
 
 
 class Gathering(models.Model):
@@ -194,7 +195,7 @@ class AgendaItem(models.Model):
     @property
     def speaker(self) -> str:
         if self.speaker_member_id:
-            return str(self.speaker_member)
+            return member_name(self.speaker_member)
         if self.speaker_user_id:
             return str(self.speaker_user)
         if self.speaker_name and self.speaker_organisation:

@@ -19,6 +19,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from members.models import Member, Organisation
+from members.organisations import seen_organisations
+from members.privacy import directory_cards
 
 from . import hosting
 from .models import AgendaItem, Gathering, Organiser, Rsvp
@@ -108,15 +110,22 @@ class HostRow:
     organisation: Organisation
     # The last gathering that took place there, and the next one planned there.
     last_hosted: object
+    # Members whose work there the viewer may see.
     members: int
-    # Members working there who said they are open to hosting, with when each was last asked.
+    # (ProfileView, when last asked) of each member working there who lets the viewer
+    # see both their work and that they are open to hosting.
     contacts: list = field(default_factory=list)
     next_hosted: object = None
 
 
-def host_rotation(*, min_members: int = 3) -> tuple[list[HostRow], Organisation | None]:
+def host_rotation(*, viewer, min_members: int = 3) -> tuple[list[HostRow], Organisation | None]:
     """Organisations with when each last hosted and how many members work there,
-    and the suggested next host: never or least recently hosted, with enough members."""
+    and the suggested next host: never or least recently hosted, with enough members.
+
+    Seen by `viewer` through the privacy rule: an organisation known only from
+    profiles that hide their work is not listed, a member counts only where the
+    viewer may see their work, and only those who let the viewer see they are
+    open to hosting are offered as contacts."""
     now = timezone.now()
     hosted = Gathering.objects.filter(host=OuterRef("pk")).exclude(
         status=Gathering.Status.CANCELLED
@@ -127,17 +136,14 @@ def host_rotation(*, min_members: int = 3) -> tuple[list[HostRow], Organisation 
     upcoming = hosted.exclude(held).order_by().values("host").annotate(m=Min("start")).values("m")
     open_to_hosting = Prefetch(
         "employees",
-        queryset=Member.objects.filter(open_to_hosting=True, user__is_active=True)
-        .select_related("user")
+        queryset=Member.objects.filter(hosting.host_contacts_q(viewer))
+        .select_related("user", "employer")
         .order_by("user__last_name", "user__first_name"),
         to_attr="hosting_members",
     )
     organisations = (
-        Organisation.objects.annotate(
-            last_hosted=Subquery(last),
-            next_hosted=Subquery(upcoming),
-            member_count=Count("employees", distinct=True),
-        )
+        seen_organisations(viewer=viewer)
+        .annotate(last_hosted=Subquery(last), next_hosted=Subquery(upcoming))
         .prefetch_related(open_to_hosting)
         .order_by("name")
     )
@@ -148,7 +154,12 @@ def host_rotation(*, min_members: int = 3) -> tuple[list[HostRow], Organisation 
             last_hosted=org.last_hosted,
             next_hosted=org.next_hosted,
             members=org.member_count,
-            contacts=[(member, asked.get(member.pk)) for member in org.hosting_members],
+            contacts=[
+                (card, asked.get(card.pk))
+                for card in directory_cards(
+                    members=org.hosting_members, viewer=viewer, competences={}
+                )
+            ],
         )
         for org in organisations
     ]

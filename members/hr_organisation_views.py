@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from .access import permission_required
 from .models import Organisation
-from .organisations import duplicates_of, merge_organisations, merge_plan
+from .organisations import duplicates_of, merge_organisations, merge_plan, seen_organisations
 
 
 class MergeForm(forms.Form):
@@ -22,17 +22,21 @@ class MergeForm(forms.Form):
         help_text=gettext_lazy("The organisation that stays. Its name is kept."),
     )
 
-    def __init__(self, *args, merged: Organisation, **kwargs):
+    def __init__(self, *args, merged: Organisation, viewer, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["kept"].queryset = Organisation.objects.exclude(pk=merged.pk).order_by("name")
+        self.fields["kept"].queryset = (
+            seen_organisations(viewer=viewer).exclude(pk=merged.pk).order_by("name")
+        )
 
 
 @permission_required("members.manage_members")
 @require_http_methods(["GET", "POST"])
 def organisation_merge(request, pk):
     """GET: choose; POST: show what moves; POST with `confirm`: merge and delete this one."""
-    merged = get_object_or_404(Organisation, pk=pk)
-    form = MergeForm(request.POST or None, merged=merged)
+    # Only organisations HR may know of: one known only from hidden profiles is not shown.
+    seen = seen_organisations(viewer=request.user)
+    merged = get_object_or_404(seen, pk=pk)
+    form = MergeForm(request.POST or None, merged=merged, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         kept = form.cleaned_data["kept"]
         if "confirm" in request.POST:
@@ -51,5 +55,13 @@ def organisation_merge(request, pk):
     return render(
         request,
         "members/hr/organisation_merge.html",
-        {"merged": merged, "form": form, "duplicates": duplicates_of(organisation=merged)},
+        {
+            "merged": merged,
+            "form": form,
+            "duplicates": [
+                other
+                for other in duplicates_of(organisation=merged)
+                if other in form.fields["kept"].queryset
+            ],
+        },
     )

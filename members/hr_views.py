@@ -25,8 +25,8 @@ from .models import (
     JobInterest,
     Member,
     NewsItem,
-    Organisation,
 )
+from .organisations import seen_organisations
 from .privacy import visible_profile
 from .profiles import competences_for_names
 
@@ -395,15 +395,13 @@ def audit_log(request):
     form = AuditLogFilterForm(request.GET or None, object_types=types)
     entries = audit.filtered_entries(**form.filters())
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     labels = {label: _object_type_label(label) for label in types}
     for entry in page:
         entry.object_label = labels.get(entry.object_type, entry.object_type)
     return render(
         request,
         "members/hr/audit_log.html",
-        {"page": page, "form": form, "query": query.urlencode(), "is_filtered": bool(query)},
+        {"page": page, "form": form, "is_filtered": any(form.filters().values())},
     )
 
 
@@ -413,7 +411,7 @@ ORGANISATION_PAGE_SIZE = 50
 @permission_required("members.manage_members")
 @require_GET
 def organisation_list(request):
-    organisations = Organisation.objects.annotate(member_count=Count("employees")).order_by("name")
+    organisations = seen_organisations(viewer=request.user).order_by("name")
     page = Paginator(organisations, ORGANISATION_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "members/hr/organisation_list.html", {"page": page})
 
@@ -432,7 +430,7 @@ def organisation_create(request):
 @permission_required("members.manage_members")
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, pk):
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = get_object_or_404(seen_organisations(viewer=request.user), pk=pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         form.save()

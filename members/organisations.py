@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from . import audit
 from .access import is_staff_user
@@ -108,6 +108,23 @@ def suggestable_organisations(*, viewer) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         Q(~Q(org_number="")) | _has_other_relation() | _employs_visible_member(viewer)
     )
+
+
+def seen_organisations(*, viewer) -> QuerySet[Organisation]:
+    """Organisations `viewer` may know of, each with `member_count`: the members whose
+    work there the viewer may see. The suggestable ones, and those nobody works at
+    (they tell of no one). HR's pages of organisations and hosts list these, so an
+    employer known only from profiles that hide it stays hidden."""
+    own = Q(employees__user_id=viewer.pk) if getattr(viewer, "pk", None) else Q(pk__in=[])
+    shown = Q(
+        employees__work_visibility__in=sorted(levels_for(viewer)),
+        employees__user__is_active=True,
+    )
+    nobody_works_there = ~Exists(Member.objects.filter(employer=OuterRef("pk")))
+    seen = suggestable_organisations(viewer=viewer) | Organisation.objects.filter(
+        nobody_works_there
+    )
+    return seen.annotate(member_count=Count("employees", filter=own | shown, distinct=True))
 
 
 def organisation_suggestions(*, viewer, term: str, limit: int = SUGGESTION_LIMIT) -> list[str]:

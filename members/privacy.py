@@ -4,6 +4,18 @@ A member sets a visibility per group of fields: all members, HR only, or only
 me. The member always sees everything of their own; HR sees what is for all
 members or for HR; another member sees what is for all members, and nothing at
 all of someone who left the directory.
+
+The selector: `visible_profile(member=, viewer=)` is "this member as seen by that
+viewer", a `ProfileView` holding only what the viewer may see (its `name` is the
+one name to print: never the login email). `directory_cards(members=, viewer=,
+competences=)` is the same rule for a list at once, without queries. Every page,
+export, suggestion list and email that shows a member to someone else gets one
+of these, never a bare `Member`. The rest answer narrower questions by the same
+rule: `can_view_profile`, `visible_groups`, `visible_q` (a filter for searches and
+suggestions), `shown_to_every_member` (what is printed for a room), and
+`hr_only_groups_shown` (what an HR view must audit-log).
+tests/test_privacy_everywhere.py renders every route, export and email as each
+role with a member who hid everything, so a new page that forgets this fails.
 """
 
 from dataclasses import dataclass, field
@@ -96,6 +108,12 @@ def _groups(member: Member, viewer: _Viewer) -> frozenset[str]:
     return frozenset(g for g in GROUPS if getattr(member, f"{g}_visibility") in viewer.levels)
 
 
+def member_name(member: Member) -> str:
+    """The name to show of `member` to whoever may see them at all: never the login
+    email, which `str(member)` falls back to for someone without a name."""
+    return member.user.get_full_name() or str(_("Member"))
+
+
 def can_view_profile(*, member: Member, viewer) -> bool:
     return _can_view(member, _Viewer.of(viewer))
 
@@ -160,6 +178,12 @@ class ProfileView:
         return str(self.name)[:1]
 
     @property
+    def initials(self) -> str:
+        """The first letters of the first and the last name ("KB"), where there is no photo."""
+        words = str(self.name).split()
+        return "".join(word[:1] for word in (words[:1] + words[1:][-1:])).upper()
+
+    @property
     def work(self) -> str:
         """Title and employer, as a card shows them."""
         return ", ".join(part for part in (self.title, self.employer) if part)
@@ -185,7 +209,7 @@ def visible_profile(*, member: Member, viewer) -> ProfileView:
     is_self = member.user_id == getattr(viewer, "pk", None)
     view = ProfileView(
         pk=member.pk,
-        name=member.user.get_full_name() or _("Member"),
+        name=member_name(member),
         groups=groups,
         url=reverse("members:profile", kwargs={"pk": member.pk}),
         hr_only=_hr_only(member=member, groups=groups, to_hr=not is_self and is_staff_user(viewer)),
@@ -244,7 +268,7 @@ def directory_cards(*, members, viewer, competences: dict[int, list[str]]) -> li
         is_self = member.user_id == facts.pk
         card = ProfileView(
             pk=member.pk,
-            name=member.user.get_full_name() or _("Member"),
+            name=member_name(member),
             groups=groups,
             url=profile_url(member.pk),
             hr_only=_hr_only(member=member, groups=groups, to_hr=facts.staff and not is_self),

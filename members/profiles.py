@@ -1,15 +1,18 @@
 """Profiles: competences, employers, saving, completion and the yearly employer check."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .access import is_staff_user
 from .models import Competence, Member, Organisation
 from .organisations import find_organisation
-from .privacy import directory_search_text
+from .privacy import directory_search_text, levels_for
 
 EMPLOYMENT_CHECK_INTERVAL = timedelta(days=365)
 
@@ -46,15 +49,29 @@ def competences_for_names(*, names: list[str]) -> list[Competence]:
     return [existing[slug] for slug in by_slug]
 
 
-def competence_suggestions(*, term: str, limit: int = 10) -> list[str]:
+def competence_suggestions(*, viewer, term: str, limit: int = 10) -> list[str]:
+    """Competences matching `term` that `viewer` may be offered: curated by HR (a job
+    names it) or held by a member whose competences the viewer may see. One known
+    only from hidden profiles is never offered: that would tell who has it."""
     term = normalise_competence_name(term)
     if len(term) < 2:
         return []
     return list(
-        Competence.objects.filter(name__icontains=term)
+        Competence.objects.filter(Q(jobs__isnull=False) | _held_visibly(viewer))
+        .filter(name__icontains=term)
+        .distinct()
         .order_by("name")
         .values_list("name", flat=True)[:limit]
     )
+
+
+def _held_visibly(viewer) -> Exists:
+    """Held by a member whose competences `viewer` may see (or by the viewer)."""
+    shown = Q(competences_visibility__in=sorted(levels_for(viewer)), user__is_active=True)
+    if not is_staff_user(viewer):
+        shown &= Q(in_directory=True)
+    own = Q(user_id=viewer.pk) if viewer.pk else Q(pk__in=[])
+    return Exists(Member.objects.filter(own | shown, competences=OuterRef("pk")))
 
 
 def organisation_for_name(*, name: str) -> Organisation | None:
@@ -112,29 +129,94 @@ def save_profile(
     return member
 
 
+@dataclass(frozen=True)
+class ProfileHint:
+    """One thing missing from a profile: the form field to fill in, and why it matters."""
+
+    field: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    percent: int
+    missing: list[str]  # what is missing, as a list of short labels
+    hints: list[ProfileHint]  # the same, as sentences saying why it matters
+
+
+# (Member attribute, short label, profile form field, hint), what matters most first.
 COMPLETION_FIELDS = [
-    ("photo", _("a photo")),
-    ("employer", _("your employer")),
-    ("title", _("your title")),
-    ("location", _("where you live")),
-    ("bio", _("a few words about you")),
-    ("competences", _("your competences")),
-    ("started_year", _("your years at the company")),
-    ("departments", _("your departments")),
-    ("languages", _("your languages")),
-    ("linkedin_url", _("your LinkedIn profile")),
+    (
+        "competences",
+        _("your competences"),
+        "competence_names",
+        _("Add your competences so colleagues can find you."),
+    ),
+    (
+        "employer",
+        _("your employer"),
+        "employer_name",
+        _("Add your employer so others see where you work now."),
+    ),
+    ("title", _("your title"), "title", _("Add your title so others know what you do.")),
+    (
+        "photo",
+        _("a photo"),
+        "photo_upload",
+        _("Add a photo so people recognise you at gatherings."),
+    ),
+    (
+        "bio",
+        _("a few words about you"),
+        "bio",
+        _("Write a few words about yourself so others know what you can help with."),
+    ),
+    (
+        "location",
+        _("where you live"),
+        "location",
+        _("Add where you live so members nearby can find you."),
+    ),
+    (
+        "started_year",
+        _("your years at the company"),
+        "started_year",
+        _("Add your years at the company so old colleagues recognise you."),
+    ),
+    (
+        "departments",
+        _("your departments"),
+        "departments",
+        _("Add your departments so the people you worked with find you."),
+    ),
+    (
+        "languages",
+        _("your languages"),
+        "languages",
+        _("Add the languages you speak so others know where you can help."),
+    ),
+    (
+        "linkedin_url",
+        _("your LinkedIn profile"),
+        "linkedin_url",
+        _("Add your LinkedIn profile so people can follow your career."),
+    ),
 ]
 
 
-def profile_completion(*, member: Member) -> dict:
+def profile_completion(*, member: Member) -> Completion:
     """How complete a profile is, and what is missing (competences must be prefetched)."""
-    missing = []
-    for name, label in COMPLETION_FIELDS:
-        value = member.competences.all() if name == "competences" else getattr(member, name)
-        if not value:
-            missing.append(label)
+    missing = [
+        (label, ProfileHint(field=field, text=hint))
+        for name, label, field, hint in COMPLETION_FIELDS
+        if not (member.competences.all() if name == "competences" else getattr(member, name))
+    ]
     done = len(COMPLETION_FIELDS) - len(missing)
-    return {"percent": round(100 * done / len(COMPLETION_FIELDS)), "missing": missing}
+    return Completion(
+        percent=round(100 * done / len(COMPLETION_FIELDS)),
+        missing=[label for label, _hint in missing],
+        hints=[hint for _label, hint in missing],
+    )
 
 
 def employment_needs_confirmation(*, member: Member, now=None) -> bool:

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from members.models import Member
-from members.privacy import shown_to_every_member
+from members.privacy import member_name, shown_to_every_member
 
 from ..door.codes import ensure_codes
 from ..models import Gathering, Guest, NetworkingPick, NetworkingTask, Rsvp
@@ -120,7 +120,7 @@ def member_badge(rsvp: Rsvp, task: NetworkingTask | None) -> Badge:
     member = rsvp.member
     user = member.user
     return Badge(
-        name=user.get_full_name() or user.email,
+        name=member_name(member),
         sort_key=_surname_key(user.first_name, user.last_name),
         employer=employer_line(member),
         years=years_line(member),

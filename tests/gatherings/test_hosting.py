@@ -4,7 +4,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from alumni_network.mail.models import OutboxEmail
 from alumni_network.mail.sending import drain
+from gatherings import hosting, selectors
+from members.models import AuditLog, Visibility
 
 from ..factories import MemberFactory, OrganisationFactory
 
@@ -72,3 +75,74 @@ def test_a_forged_ask_gets_404_not_500(staff_client, host_contact, member):
     )
 
     assert response.status_code == 404
+
+
+@pytest.fixture
+def hiding_host():
+    """Open to hosting, at an employer nobody else names, but hiding where or that."""
+    organisation = OrganisationFactory(name="Zyxskjult Arbeidsgiver AS")
+    return MemberFactory(
+        employer=organisation,
+        open_to_hosting=True,
+        user__first_name="Hemmelig",
+        user__last_name="Vert",
+        work_visibility=Visibility.HIDDEN,
+    )
+
+
+def test_host_rotation_leaves_out_an_employer_its_only_employee_hid(staff_client, hiding_host):
+    html = staff_client.get(reverse("hr_gatherings:hosts")).content.decode()
+
+    assert "Zyxskjult" not in html
+    assert "Hemmelig" not in html
+
+
+def test_host_rotation_counts_only_members_whose_work_hr_may_see(staff_user, host_contact):
+    MemberFactory(employer=host_contact.employer, work_visibility=Visibility.HIDDEN)
+
+    rows, _suggested = selectors.host_rotation(viewer=staff_user)
+
+    assert [(row.organisation.name, row.members) for row in rows] == [("Aker Solutions", 1)]
+
+
+def test_host_rotation_offers_nobody_who_hid_being_open_to_hosting(staff_client, host_contact):
+    host_contact.availability_visibility = Visibility.HIDDEN
+    host_contact.save()
+
+    html = staff_client.get(reverse("hr_gatherings:hosts")).content.decode()
+
+    assert "Aker Solutions" in html
+    assert "Siri" not in html
+
+
+@pytest.mark.parametrize("hidden", ["work_visibility", "availability_visibility"])
+def test_asking_someone_who_hid_it_from_hr_sends_nothing(staff_client, host_contact, hidden):
+    setattr(host_contact, hidden, Visibility.HIDDEN)
+    host_contact.save()
+
+    response = ask(staff_client, host_contact, host_contact.employer)
+    drain()
+
+    assert response.status_code == 302
+    assert mail.outbox == []
+    assert OutboxEmail.objects.filter(kind=hosting.HOST_REQUEST).count() == 0
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_host_rotation_queries_stay_flat(size, staff_client, django_assert_max_num_queries):
+    for n in range(size):
+        organisation = OrganisationFactory(name=f"Vert {n} AS")
+        MemberFactory(employer=organisation, open_to_hosting=True)
+        MemberFactory(employer=organisation, work_visibility=Visibility.HIDDEN)
+
+    with django_assert_max_num_queries(8):
+        response = staff_client.get(reverse("hr_gatherings:hosts"))
+
+    assert response.content.decode().count('name="member"') == size
+
+
+def test_host_rotation_logs_showing_hr_that_a_member_is_open_to_hosting(staff_client, host_contact):
+    staff_client.get(reverse("hr_gatherings:hosts"))
+
+    entry = AuditLog.objects.get(action=AuditLog.Action.VIEW_HR_FIELDS)
+    assert (entry.detail, entry.member_ids) == ("host rotation", [host_contact.pk])

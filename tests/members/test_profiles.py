@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from members.models import Competence, Member, Organisation
+from members.models import Competence, Member, Organisation, Visibility
 from members.profiles import split_competences
+from tests.factories import JobFactory
+from tests.members.factories import profile_member
 
 pytestmark = pytest.mark.django_db
 
@@ -120,10 +122,23 @@ def test_photo_upload_refuses_a_file_that_is_not_an_image(member_client, setting
 
 
 def test_competence_options_suggest_completions_of_the_last_item(member_client):
-    Competence.objects.create(name="Prosjektledelse", slug="prosjektledelse")
+    profile_member(competences=["Prosjektledelse"])
 
     response = member_client.get(
         reverse("members:competence_options"), {"competence_names": "Python, prosj"}
     )
 
     assert response.content.decode().strip() == '<option value="Python, Prosjektledelse"></option>'
+
+
+def test_competence_options_offer_what_a_job_names_but_not_what_only_hidden_profiles_have(
+    member_client,
+):
+    JobFactory().competences.add(Competence.objects.create(name="Prosjektstyring", slug="ps"))
+    profile_member(competences=["Prosjektledelse"], competences_visibility=Visibility.HIDDEN)
+
+    response = member_client.get(
+        reverse("members:competence_options"), {"competence_names": "prosj"}
+    )
+
+    assert response.content.decode().strip() == '<option value="Prosjektstyring"></option>'
