@@ -1,5 +1,7 @@
 """Forms of the member area and of HR's member pages."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.urls import reverse_lazy
@@ -50,6 +52,47 @@ class EmployerInput(forms.TextInput):
                 **(attrs or {}),
             }
         )
+
+
+# Whom a "Who sees this" choice is about, for screen readers: each select says it.
+VISIBILITY_PARTS = {
+    "photo": _("your photo"),
+    "personal_email": _("your personal email"),
+    "phone": _("your phone"),
+    "work": _("your employer and title"),
+    "location": _("where you live"),
+    "linkedin": _("your LinkedIn profile"),
+    "bio": _("a few words about you"),
+    "competences": _("your competences"),
+    "languages": _("your languages"),
+    "history": _("your years and departments"),
+    "availability": _("what you are open to"),
+}
+
+# Under the legend "What are you open to?" each flag needs only its object.
+FLAG_CHOICE_LABELS = {
+    "open_to_returning": _("Coming back to the company"),
+    "open_to_projects": _("Project work"),
+    "open_to_speaking": _("Giving a talk"),
+    "open_to_hosting": _("Hosting a gathering"),
+    "open_to_mentoring": _("Mentoring"),
+}
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """Fields filled in together, and the choice of who sees them (None: always shown)."""
+
+    fields: list[forms.BoundField]
+    visibility: forms.BoundField | None = None
+    legend: str = ""  # a row of checkboxes is one fieldset under this legend
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    slug: str
+    heading: str
+    rows: list[ProfileRow]
 
 
 class ProfileForm(forms.ModelForm):
@@ -136,7 +179,16 @@ class ProfileForm(forms.ModelForm):
             self.fields[name].min_value = 1900
             self.fields[name].max_value = year
         for group in GROUPS:
-            self.fields[f"{group}_visibility"].widget = forms.Select(choices=Visibility.choices)
+            visibility = self.fields[f"{group}_visibility"]
+            visibility.label = _("Who sees this")
+            visibility.widget = forms.Select(
+                choices=Visibility.choices,
+                attrs={
+                    "aria-label": _("Who sees this (%(part)s)") % {"part": VISIBILITY_PARTS[group]}
+                },
+            )
+        for flag, label in FLAG_CHOICE_LABELS.items():
+            self.fields[flag].label = label
         if not self.instance.photo:
             del self.fields["remove_photo"]  # nothing to remove yet
 
@@ -166,28 +218,69 @@ class ProfileForm(forms.ModelForm):
     def employment_changed(self) -> bool:
         return bool({"employer_name", "title"} & set(self.changed_data))
 
-    def field_groups(self):
-        """(heading, [bound fields], visibility bound field or None) for the template."""
+    def sections(self) -> list[ProfileSection]:
+        """The page's few sections, each a list of rows with their "Who sees this" choice."""
 
-        def f(*names):
-            return [self[n] for n in names if n in self.fields]
-
-        def v(group):
-            return self[f"{group}_visibility"]
+        def row(*names, group=None, legend=""):
+            return ProfileRow(
+                fields=[self[n] for n in names if n in self.fields],
+                visibility=self[f"{group}_visibility"] if group else None,
+                legend=legend,
+            )
 
         return [
-            (_("Name and language"), f("first_name", "last_name", "language"), None),
-            (_("Photo"), f("photo_upload", "remove_photo"), v("photo")),
-            (_("Personal email"), f("personal_email"), v("personal_email")),
-            (_("Phone"), f("phone"), v("phone")),
-            (_("Work"), f("employer_name", "title"), v("work")),
-            (_("Location"), f("location"), v("location")),
-            (_("LinkedIn"), f("linkedin_url"), v("linkedin")),
-            (_("About me"), f("bio"), v("bio")),
-            (_("Competences"), f("competence_names"), v("competences")),
-            (_("Languages"), f("languages"), v("languages")),
-            (_("At the company"), f("started_year", "left_year", "departments"), v("history")),
-            (_("Open to"), f(*FLAGS), v("availability")),
+            ProfileSection(
+                "about",
+                _("About you"),
+                [
+                    row("first_name", "last_name"),
+                    row("photo_upload", "remove_photo", group="photo"),
+                    row("bio", group="bio"),
+                ],
+            ),
+            ProfileSection(
+                "work",
+                _("Work and competence"),
+                [
+                    row("employer_name", "title", group="work"),
+                    row("competence_names", group="competences"),
+                    row("languages", group="languages"),
+                ],
+            ),
+            ProfileSection(
+                "contact",
+                _("Contact"),
+                [
+                    row("personal_email", group="personal_email"),
+                    row("phone", group="phone"),
+                    row("location", group="location"),
+                    row("linkedin_url", group="linkedin"),
+                ],
+            ),
+            ProfileSection(
+                "history",
+                _("Your time at the company"),
+                [row("started_year", "left_year", "departments", group="history")],
+            ),
+            ProfileSection(
+                "availability",
+                _("Availability"),
+                [row(*FLAGS, group="availability", legend=_("What are you open to?"))],
+            ),
+            ProfileSection(
+                "settings",
+                _("Directory, email and language"),
+                [
+                    row("in_directory"),
+                    row(
+                        "wants_gathering_emails",
+                        "wants_news_emails",
+                        "wants_job_emails",
+                        legend=_("Which emails do you want?"),
+                    ),
+                    row("language"),
+                ],
+            ),
         ]
 
 
@@ -332,3 +425,19 @@ class OrganisationForm(forms.ModelForm):
         if number and taken.exists():
             raise forms.ValidationError(_("Another organisation has this number."))
         return number
+
+
+class SuggestionQueryForm(forms.Form):
+    """What was typed into a field that suggests values (htmx asks as a member types).
+
+    Read through a form, not straight from request.GET: the CharField refuses NUL
+    characters, which PostgreSQL cannot search for, and over-long text.
+    """
+
+    term = forms.CharField(required=False, max_length=200, strip=False)
+
+
+def suggestion_term(value: str) -> str | None:
+    """The typed text to search suggestions for, or None when no search can match it."""
+    form = SuggestionQueryForm({"term": value})
+    return form.cleaned_data["term"] if form.is_valid() else None

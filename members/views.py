@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import audit, directory, guidelines, jobs, news, owndata, profiles
 from .access import has_mfa, member_asking, permission_required, request_member
-from .forms import DeleteAccountForm, DirectorySearchForm, ProfileForm
+from .forms import DeleteAccountForm, DirectorySearchForm, ProfileForm, suggestion_term
 from .guidelines import guidelines_gate
 from .models import Competence, Member
 from .privacy import can_view_profile, visible_groups, visible_profile
@@ -56,6 +56,7 @@ def member_home(request):
 @guidelines_gate
 @require_http_methods(["GET", "POST"])
 def profile_edit(request, member):
+    prefetch_related_objects([member], "competences")  # the form and the completion read them
     form = ProfileForm(request.POST or None, request.FILES or None, instance=member)
     if request.method == "POST" and form.is_valid():
         form.apply_user_fields()
@@ -72,7 +73,7 @@ def profile_edit(request, member):
     return render(
         request,
         "members/profile_form.html",
-        {"form": form, "member": member},
+        {"form": form, "member": member, "completion": profiles.profile_completion(member=member)},
     )
 
 
@@ -93,10 +94,14 @@ def competence_options(request):
     In a comma-separated field the browser matches the whole value, so each
     suggestion is offered as the text typed so far with its last part completed.
     """
-    value = next((v for k, v in request.GET.items() if k != "csrfmiddlewaretoken"), "")
+    value = suggestion_term(
+        next((v for k, v in request.GET.items() if k != "csrfmiddlewaretoken"), "")
+    )
+    if value is None:
+        return HttpResponse(status=204)
     head, _sep, term = value.rpartition(",")
     prefix = f"{head.strip()}, " if head.strip() else ""
-    names = profiles.competence_suggestions(term=term)
+    names = profiles.competence_suggestions(viewer=request.user, term=term)
     if not names:
         return HttpResponse(status=204)  # htmx leaves the datalist as it is
     return render(
