@@ -36,6 +36,7 @@ urlpatterns = [
         name="attendees_export",
     ),
     path("rsvp/<str:token>/", views.rsvp_answer, name="rsvp"),
+    path("rsvp/<str:token>/calendar.ics", views.rsvp_ics, name="rsvp_ics"),
     *door_urls.urlpatterns,
     *networking_urls.urlpatterns,
     *badges_urls.urlpatterns,

@@ -6,16 +6,18 @@ from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members import audit
 from members.access import permission_required, request_member
 from members.exports import FORMATS, export_response
 from members.guidelines import guidelines_gate
 from members.models import Member
 from members.rules import is_coordinator
 
-from . import agenda, calendars, exports, selectors
+from . import agenda, calendars, coming, exports, selectors
 from . import rsvp as rsvp_module
 from .forms import AgendaItemForm, AnswerForm
 from .models import AgendaItem, Gathering, Rsvp
@@ -101,8 +103,20 @@ def gathering_detail(request, gathering, pk):
             "is_organiser": rules.has_perm("gatherings.edit_agenda", request.user, gathering),
             "google_url": calendars.google_calendar_url(gathering),
             "outlook_url": calendars.outlook_calendar_url(gathering),
+            "coming": _who_is_coming(request, gathering),
         },
     )
+
+
+def _who_is_coming(request, gathering: Gathering) -> coming.Coming | None:
+    """Who else is coming, while the gathering is still ahead; None once it is past or off."""
+    if gathering.status != Gathering.Status.PUBLISHED or gathering.end < timezone.now():
+        return None
+    found = coming.who_is_coming(gathering=gathering, viewer=request.user)
+    audit.log_hr_only_views(
+        viewer=request.user, profiles=found.people, what="who is coming", request=request
+    )
+    return found
 
 
 @permission_required("gatherings.attend_gathering", fn=_audience_gathering)
@@ -144,6 +158,11 @@ def _outcome_message(outcome) -> str:
 @guidelines_gate
 @require_GET
 def gathering_ics(request, gathering, pk):
+    return _ics_response(gathering)
+
+
+def _ics_response(gathering: Gathering) -> HttpResponse:
+    """The gathering as a calendar file to download (a cancelled one as its cancellation)."""
     method = (
         calendars.METHOD_CANCEL
         if gathering.status == Gathering.Status.CANCELLED
@@ -160,17 +179,22 @@ def gathering_ics(request, gathering, pk):
 # Answer links from emails: no login, a signed token names the member and gathering.
 
 
+def _invalid_link(request, *, expired: bool = False) -> HttpResponse:
+    """A clear page for a forged, tampered, expired or stale answer link, not a 500."""
+    return render(request, "gatherings/rsvp_invalid.html", {"expired": expired}, status=400)
+
+
 @require_http_methods(["GET", "POST"])
 def rsvp_answer(request, token):
     try:
         gathering_id, member_id = rsvp_module.read_token(token)
     except signing.SignatureExpired:
-        return render(request, "gatherings/rsvp_invalid.html", {"expired": True}, status=400)
+        return _invalid_link(request, expired=True)
     except signing.BadSignature:
-        return render(request, "gatherings/rsvp_invalid.html", {"expired": False}, status=400)
+        return _invalid_link(request)
     rsvp = selectors.answer_link_rsvp(gathering_id=gathering_id, member_id=member_id)
     if rsvp is None:
-        return render(request, "gatherings/rsvp_invalid.html", {"expired": False}, status=400)
+        return _invalid_link(request)
     gathering = rsvp.gathering
     if not gathering.answers_open():
         return render(
@@ -212,6 +236,26 @@ def rsvp_answer(request, token):
         "gatherings/rsvp_form.html",
         {"gathering": gathering, "rsvp": rsvp, "form": form, "token": token},
     )
+
+
+@require_GET
+def rsvp_ics(request, token):
+    """The calendar file of the gathering an answer link names: no login, as the link."""
+    try:
+        gathering_id, member_id = rsvp_module.read_token(token)
+    except signing.SignatureExpired:
+        return _invalid_link(request, expired=True)
+    except signing.BadSignature:
+        return _invalid_link(request)
+    gathering = (
+        Gathering.objects.exclude(status=Gathering.Status.DRAFT)
+        .filter(pk=gathering_id, rsvps__member_id=member_id)
+        .select_related("host")
+        .first()
+    )
+    if gathering is None:
+        return _invalid_link(request)
+    return _ics_response(gathering)
 
 
 # Shared by HR and the gathering's organisers

@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from .demo_photos import add_demo_photos
 from .models import (
     GuidelinesAcceptance,
     GuidelinesVersion,
@@ -291,6 +292,7 @@ def seed(stdout) -> None:
         members.append(member)
     for index, member in enumerate(members):
         _profile(member, rng, index)
+    add_demo_photos(members)
     # The first demo login shares a full profile and is open to returning.
     ingrid = members[0]
     ingrid.open_to_returning = True

@@ -17,7 +17,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from .models import Competence, Member, User
-from .privacy import GROUPS, directory_cards, visible_q
+from .privacy import GROUPS, ProfileView, directory_cards, visible_q
 from .profiles import competence_slug
 
 MIN_QUERY_LENGTH = 3
@@ -236,6 +236,23 @@ def directory_page(*, viewer, filters: DirectoryFilters, number, per_page: int) 
         members=page.object_list, viewer=viewer, competences=_competence_names(page.object_list)
     )
     return page
+
+
+def findable_cards(*, members: QuerySet[Member], viewer, limit: int) -> list[ProfileView]:
+    """Those of `members` that `viewer` may find in the directory, as cards in name order.
+
+    At most `limit`, in one query: the directory's own rule of who may be found
+    (active, in the directory), and `directory_cards` for what of each is shown.
+    The cards carry no competences: a list of people does not show them.
+    """
+    rows = (
+        _filtered(viewer=viewer, filters=DirectoryFilters(), hr=False)
+        .filter(pk__in=members.values("pk"))
+        .select_related("user", "employer")
+        .only(*CARD_FIELDS)
+        .order_by("sort_name", "pk")[:limit]
+    )
+    return directory_cards(members=rows, viewer=viewer, competences={})
 
 
 def _competence_names(members) -> dict[int, list[str]]:

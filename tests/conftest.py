@@ -89,6 +89,12 @@ def _private_files_in_tmp(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Photos a test stores (seed_demo's among them) go to its own folder, not var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _deterministic_fake_data():
     """The same made-up names every run: a random name must never decide a test."""
     factory.random.reseed_random("alumni-network")

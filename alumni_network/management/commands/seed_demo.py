@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from gatherings.models import Gathering
 from invitations.models import Campaign, Leaver
+from members.demo_photos import add_demo_photos
 from members.models import Member
 
 CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -78,3 +79,6 @@ class Command(BaseCommand):
                     raise
                 continue
             demo.seed(progress)
+        # Members who joined through the campaign and history demos get portraits
+        # too, so the directory looks like a real one; a few keep initials.
+        add_demo_photos(list(Member.objects.select_related("user").order_by("pk")))
