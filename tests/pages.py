@@ -6,6 +6,7 @@ from .test_access_matrix import MATRIX, ROLES
 NOT_HTML = {
     "healthz",
     "gatherings:ics",
+    "gatherings:rsvp_ics",
     "gatherings:attendees_export",
     "gatherings:badges",
     "gatherings:material",
@@ -13,6 +14,8 @@ NOT_HTML = {
     "gatherings:door_count",
     # The email as its recipient will see it, in their language, inside the preview's frame.
     "hr_invitations:campaign_preview_html",
+    # The same for one email of the outbox.
+    "hr_invitations:outbox_email_html",
 }
 
 

@@ -205,6 +205,8 @@ GET_MATRIX = {
     "hr_invitations:campaign_control":       hr_only("405"),
     "hr_invitations:campaign_progress":      hr_only("200"),
     "hr_invitations:outbox":                 hr_only("200"),
+    "hr_invitations:outbox_email":           hr_only("200"),
+    "hr_invitations:outbox_email_html":      hr_only("200"),
     "hr_invitations:join_requests":          hr_only("200"),
     "hr_invitations:join_request_decide":    hr_only("405"),
     # gatherings: member pages, answer links, pages shared by HR and organisers
@@ -221,6 +223,7 @@ GET_MATRIX = {
     "gatherings:attendees":                  organisers_and_hr("200"),
     "gatherings:attendees_export":           organisers_and_hr("405"),
     "gatherings:rsvp":                       everyone("200"),
+    "gatherings:rsvp_ics":                   everyone("200"),
     # gatherings: at the door and after
     "gatherings:door":                       organisers_and_hr("200"),
     "gatherings:door_count":                 organisers_and_hr("200"),
@@ -368,6 +371,17 @@ def _unsubscribe_kwargs(world):
     return {"token": unsubscribe_token(row)}
 
 
+def _outbox_row():
+    from alumni_network.mail.models import OutboxEmail
+
+    return OutboxEmail.objects.create(
+        kind="hr_message",
+        to_email="kari@example.org",
+        language="nb",
+        data={"subject": "Sommerfest", "body": "Velkommen"},
+    )
+
+
 def _join_kwargs():
     from invitations.joining.links import join_token
     from invitations.models import Invitation
@@ -408,6 +422,8 @@ KWARGS = {
     "hr_invitations:campaign_detail": lambda w: {"pk": _campaign().pk},
     "hr_invitations:campaign_export": lambda w: {"pk": _campaign().pk},
     "hr_invitations:campaign_preview_html": lambda w: {"pk": _campaign().pk},
+    "hr_invitations:outbox_email": lambda w: {"pk": _outbox_row().pk},
+    "hr_invitations:outbox_email_html": lambda w: {"pk": _outbox_row().pk},
     "hr_invitations:leaver_edit": lambda w: {"pk": LeaverFactory().pk},
     "hr_members:organisation_merge": lambda w: {"pk": OrganisationFactory().pk},
     "hr_members:rehire_add": lambda w: {"pk": w["member_user"].member.pk},
@@ -454,6 +470,7 @@ KWARGS = {
         "fmt": "csv",
     },
     "gatherings:rsvp": lambda w: {"token": gathering_answer_token(RsvpFactory())},
+    "gatherings:rsvp_ics": lambda w: {"token": gathering_answer_token(RsvpFactory())},
     **{
         f"hr_gatherings:{name}": lambda w: {"pk": AgendaItemFactory().gathering_id}
         for name in ("detail", "edit", "publish", "cancel", "done", "message", "organiser_add")

@@ -46,6 +46,7 @@ from .retention import (
 )
 
 PAGE_SIZE = 50
+IMPORT_PAGE_SIZE = 10
 
 
 def _filter_options() -> dict[str, list[str]]:
@@ -149,10 +150,13 @@ def _after_edit(request, *, leaver, changes):
 @permission_required("invitations.manage_register")
 @require_GET
 def segments(request):
-    segment_list = Segment.objects.select_related("created_by").annotate(
-        chosen_count=Count("leavers")
+    segment_list = (
+        Segment.objects.select_related("created_by")
+        .annotate(chosen_count=Count("leavers"))
+        .order_by("-created_at", "-pk")
     )
-    return render(request, "invitations/hr/segments.html", {"segments": segment_list})
+    page = Paginator(segment_list, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "invitations/hr/segments.html", {"page": page})
 
 
 @permission_required("invitations.manage_register")
@@ -202,10 +206,13 @@ def import_start(request):
             form.add_error("file", str(error))
         else:
             return redirect("hr_invitations:import_detail", pk=register_import.pk)
-    recent = RegisterImport.objects.select_related("uploaded_by").exclude(
-        file_name=HAND_EDIT_FILE_NAME
-    )[:10]
-    return render(request, "invitations/hr/import_start.html", {"form": form, "recent": recent})
+    imports = (
+        RegisterImport.objects.select_related("uploaded_by")
+        .exclude(file_name=HAND_EDIT_FILE_NAME)
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(imports, IMPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "invitations/hr/import_start.html", {"form": form, "page": page})
 
 
 @permission_required("invitations.manage_register")

@@ -181,7 +181,7 @@ def test_edits_by_hand_are_not_listed_as_imports(staff_client):
 
     response = staff_client.get(reverse("hr_invitations:import_start"))
 
-    assert [item.file_name for item in response.context["recent"]] == ["hr-export.csv"]
+    assert [item.file_name for item in response.context["page"]] == ["hr-export.csv"]
 
 
 @pytest.mark.parametrize(
