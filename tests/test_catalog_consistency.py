@@ -67,3 +67,18 @@ def test_gathering_and_email_status_read_differently():
         assert str(Gathering.Status.CANCELLED.label) == "Avlyst"
     with translation.override("en"):
         assert str(Gathering.Status.DONE.label) == "Held"
+
+
+def test_every_translation_of_ours_is_the_one_shown():
+    """An app listed before ours in INSTALLED_APPS (the admin, allauth) wins a shared
+    msgid: "Filter" showed as the admin's "Filtrering". Ours must be the one shown."""
+    overridden = []
+    with translation.override("nb"):
+        for (context, msgid, plural), by_file in translations_by_msgid().items():
+            if plural:
+                continue
+            expected = next(iter(by_file.values()))
+            shown = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+            if shown != expected:
+                overridden.append(f"{msgid!r}: ours {expected!r}, shown {shown!r}")
+    assert not overridden, "\n".join(overridden)
