@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from alumni_network.mail.models import OutboxEmail
 from alumni_network.templatetags.tables import clipped
 from invitations.models import JoinRequest
 
@@ -67,3 +68,12 @@ def test_decided_join_requests_cut_a_long_email(staff_client):
     html = staff_client.get(reverse("hr_invitations:join_requests")).content.decode()
 
     assert f'<td><span class="clipped" title="{LONG}" tabindex="0">{LONG}</span></td>' in html
+
+
+def test_the_outbox_cuts_a_long_address_in_its_link(staff_client):
+    row = OutboxEmail.objects.create(to_email=LONG, kind="notice", language="nb")
+
+    html = staff_client.get(reverse("hr_invitations:outbox")).content.decode()
+
+    url = reverse("hr_invitations:outbox_email", args=[row.pk])
+    assert f'<a class="clipped" href="{url}" title="{LONG}">{LONG}</a>' in html
