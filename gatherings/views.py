@@ -184,14 +184,22 @@ def _invalid_link(request, *, expired: bool = False) -> HttpResponse:
     return render(request, "gatherings/rsvp_invalid.html", {"expired": expired}, status=400)
 
 
+def _read_answer_link(request, token: str) -> tuple[tuple[int, int] | None, HttpResponse | None]:
+    """(gathering id, member id) from an answer link, or the page that says why it won't do."""
+    try:
+        return rsvp_module.read_token(token), None
+    except signing.SignatureExpired:
+        return None, _invalid_link(request, expired=True)
+    except signing.BadSignature:
+        return None, _invalid_link(request)
+
+
 @require_http_methods(["GET", "POST"])
 def rsvp_answer(request, token):
-    try:
-        gathering_id, member_id = rsvp_module.read_token(token)
-    except signing.SignatureExpired:
-        return _invalid_link(request, expired=True)
-    except signing.BadSignature:
-        return _invalid_link(request)
+    ids, refusal = _read_answer_link(request, token)
+    if refusal:
+        return refusal
+    gathering_id, member_id = ids
     rsvp = selectors.answer_link_rsvp(gathering_id=gathering_id, member_id=member_id)
     if rsvp is None:
         return _invalid_link(request)
@@ -241,12 +249,10 @@ def rsvp_answer(request, token):
 @require_GET
 def rsvp_ics(request, token):
     """The calendar file of the gathering an answer link names: no login, as the link."""
-    try:
-        gathering_id, member_id = rsvp_module.read_token(token)
-    except signing.SignatureExpired:
-        return _invalid_link(request, expired=True)
-    except signing.BadSignature:
-        return _invalid_link(request)
+    ids, refusal = _read_answer_link(request, token)
+    if refusal:
+        return refusal
+    gathering_id, member_id = ids
     gathering = (
         Gathering.objects.exclude(status=Gathering.Status.DRAFT)
         .filter(pk=gathering_id, rsvps__member_id=member_id)
