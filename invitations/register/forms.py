@@ -113,6 +113,9 @@ class RegisterFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "sort" and v}
 
 
+MAX_ID = 2**63 - 1
+
+
 class SegmentForm(forms.Form):
     name = forms.CharField(label=_("Segment name"), max_length=150)
     # The ticked checkboxes of the register table (ids; unknown ones are dropped later).
@@ -128,7 +131,12 @@ class SegmentForm(forms.Form):
     )
 
     def clean_leaver(self) -> list[int]:
-        return [int(value) for value in self.cleaned_data["leaver"] or [] if str(value).isdecimal()]
+        # A forged id past the database's bigint range would be an error at the query.
+        return [
+            int(value)
+            for value in self.cleaned_data["leaver"] or []
+            if str(value).isdecimal() and int(value) <= MAX_ID
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -109,7 +109,7 @@ def test_segment_from_ticked_leavers(staff_client, staff_user):
         {
             "name": "Bergen 2023",
             "scope": "chosen",
-            "leaver": [chosen[0].pk, chosen[1].pk, 999999],
+            "leaver": [chosen[0].pk, chosen[1].pk, 999999, "9" * 40],
             "department": "Drift",
         },
     )
