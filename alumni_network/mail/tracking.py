@@ -182,3 +182,21 @@ def soft_bounces(address_hash: str, *, until: datetime) -> int:
         occurred_at__gt=until - SOFT_BOUNCE_WINDOW,
         occurred_at__lte=until,
     ).count()
+
+
+@dataclass(frozen=True)
+class AddressStanding:
+    """Whether an address still gets bulk email: its suppression, or its recent soft bounces."""
+
+    suppression: Suppression | None
+    soft_bounces: int
+    soft_bounce_limit: int = SOFT_BOUNCE_LIMIT
+
+
+def address_standing(email: str) -> AddressStanding:
+    """What HR is told about an address on the pages that show it."""
+    address_hash = email_hash(email)
+    return AddressStanding(
+        suppression=Suppression.objects.filter(email_hash=address_hash).first(),
+        soft_bounces=soft_bounces(address_hash, until=timezone.now()),
+    )

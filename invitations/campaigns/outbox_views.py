@@ -5,14 +5,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from alumni_network.mail.kinds import kind_label
-from alumni_network.mail.models import MailEvent, OutboxEmail, Suppression, email_hash
+from alumni_network.mail.models import MailEvent, OutboxEmail
 from alumni_network.mail.sent_copy import sent_copy
-from alumni_network.mail.tracking import SOFT_BOUNCE_LIMIT, soft_bounces
+from alumni_network.mail.tracking import address_standing
 from members import audit
 from members.access import permission_required
 from members.models import AuditLog
@@ -84,16 +83,13 @@ def outbox_email(request, pk: int):
         obj=row,
         detail=f"outbox email {row.pk} ({row.kind})",
     )
-    address_hash = email_hash(row.to_email)
     context = {
         "row": row,
         "kind_label": kind_label(row.kind),
         "copy": sent_copy(row),
         "part": "text" if request.GET.get("part") == "text" else "html",
         "events": list(row.events.all()),
-        "suppression": Suppression.objects.filter(email_hash=address_hash).first(),
-        "soft_bounces": soft_bounces(address_hash, until=timezone.now()),
-        "soft_bounce_limit": SOFT_BOUNCE_LIMIT,
+        "standing": address_standing(row.to_email),
     }
     return render(request, "invitations/hr/outbox_email.html", context)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from alumni_network.mail.tracking import address_standing
 from members import audit
 from members.access import permission_required
 from members.exports import export_format, export_response
@@ -100,6 +101,7 @@ def leaver_detail(request, pk: int):
     timeline = leaver_timeline(leaver=leaver, label_changes=_labelled_changes)
     context = {
         "leaver": leaver,
+        "standing": address_standing(leaver.email) if leaver.email else None,
         "timeline": timeline,
         # The register's own changes alone, (change, [(label, old, new)]), as before.
         "history": [(entry.change, entry.changes) for entry in timeline if entry.change],

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alumni_network.mail.models import Suppression, email_hash
+from alumni_network.mail.models import MailEvent, Suppression, email_hash
 from invitations.campaigns.lifecycle import create_campaign
 from invitations.models import Invitation, Leaver, LeaverChange
 from invitations.register.editing import EmailTaken, edit_leaver
@@ -289,3 +289,26 @@ def test_an_empty_post_changes_nothing(staff_client):
     leaver.refresh_from_db()
     assert (leaver.full_name, leaver.email) == ("Kari Berg", "kari@epost.example")
     assert LeaverChange.objects.count() == 0
+
+
+def test_the_leaver_page_says_why_an_address_gets_no_more_email(staff_client):
+    leaver = LeaverFactory(email="gone@epost.example")
+    Suppression.objects.create(
+        email_hash=email_hash("gone@epost.example"), reason=Suppression.Reason.SOFT_BOUNCED
+    )
+
+    html = staff_client.get(detail_url(leaver)).content.decode()
+
+    assert "This address gets no more bulk email: Bounced again and again" in html
+
+
+def test_the_leaver_page_counts_soft_bounces_before_they_suppress(staff_client):
+    leaver = LeaverFactory(email="full@epost.example")
+    for _ in range(2):
+        MailEvent.objects.create(
+            email_hash=email_hash("full@epost.example"), type=MailEvent.Type.SOFT_BOUNCE
+        )
+
+    html = staff_client.get(detail_url(leaver)).content.decode()
+
+    assert "This address had 2 soft bounces in the last 30 days; at 3 it gets no more" in html
