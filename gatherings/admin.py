@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.db import models
 
+from alumni_network.mail.admin import ViewOnlyAdmin
+
 from .models import AgendaItem, Feedback, Gathering, Guest, Material, Organiser, Rsvp
 
 
@@ -44,17 +46,6 @@ class GatheringAdmin(admin.ModelAdmin):
     readonly_fields = ("status",)
     date_hierarchy = "start"
     inlines = (AgendaItemInline, OrganiserInline)
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Rsvp)

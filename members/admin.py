@@ -9,6 +9,8 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from alumni_network.mail.admin import ViewOnlyAdmin
+
 from .models import (
     AuditLog,
     Competence,
@@ -23,19 +25,6 @@ from .models import (
 
 # Links typed without a scheme are https (the default turns to https in Django 6).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """Rows that only the app's own rules write: look, never add, change or delete."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(User)

@@ -11,6 +11,11 @@ from .models import MailEvent, OutboxEmail, Suppression, email_hash
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):
+    """Rows that only an app's own rules write: look, never add, change or delete.
+
+    The one such class of the back office; the other apps' admins import it.
+    """
+
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -39,22 +39,26 @@ def sink():
         yield smtp
 
 
-def sent_count():
-    return OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).count()
-
-
-def test_killed_worker_loses_nothing_and_doubles_at_most_one(queue, sink):
-    total = 5000
+def queue_bulk_emails(total: int, *, prefix: str) -> None:
     OutboxEmail.objects.bulk_create(
         OutboxEmail(
             kind="hr_message",
-            to_email=f"p{n}@example.org",
+            to_email=f"{prefix}{n}@example.org",
             language="nb",
             bulk=True,
             data={"subject": "Samling", "body": "Velkommen"},
         )
         for n in range(total)
     )
+
+
+def sent_count():
+    return OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).count()
+
+
+def test_killed_worker_loses_nothing_and_doubles_at_most_one(queue, sink):
+    total = 5000
+    queue_bulk_emails(total, prefix="p")
     broker = os.environ["REDIS_URL"]
     worker_env = {
         "EMAIL_URL": sink.email_url(),
@@ -114,16 +118,7 @@ def test_sweeping_all_along_with_a_short_timeout_doubles_at_most_one_per_kill(
     the other worker; the killed worker's rows come back within seconds.
     """
     total = 600
-    OutboxEmail.objects.bulk_create(
-        OutboxEmail(
-            kind="hr_message",
-            to_email=f"s{n}@example.org",
-            language="nb",
-            bulk=True,
-            data={"subject": "Samling", "body": "Velkommen"},
-        )
-        for n in range(total)
-    )
+    queue_bulk_emails(total, prefix="s")
     broker = os.environ["REDIS_URL"]
     worker_env = {
         "EMAIL_URL": slow_sink.email_url(),
