@@ -2,8 +2,11 @@
 
 Each event is handled once per recipient and kept as a `MailEvent` (on its
 outbox row when the provider's message id names one). A hard bounce, a
-complaint or a reject suppresses the address at once; a soft bounce (mailbox
-full, server down for a while) only when it is the third within 30 days.
+complaint, an unsubscribe at the provider or a reject suppresses the address at
+once; a soft bounce (mailbox full, server down for a while) only when it is the
+third within 30 days. A reject for a reason on our side (an unconfirmed sender,
+our domain's DMARC policy, a message the provider would not pass on) is kept
+and logged, but suppresses no one: the address did nothing wrong.
 
 anymail reports Postmark's `SoftBounce`, Brevo's `soft_bounce` and Amazon SES's
 `Transient` bounces as "bounced", like hard ones; the provider's own payload
@@ -45,6 +48,8 @@ SUPPRESSING_EVENTS = {
     MailEvent.Type.BOUNCE: Suppression.Reason.BOUNCED,
     MailEvent.Type.REJECTED: Suppression.Reason.REJECTED,
     MailEvent.Type.COMPLAINED: Suppression.Reason.COMPLAINED,
+    # The person asked the provider to stop (its own unsubscribe link or list).
+    MailEvent.Type.UNSUBSCRIBED: Suppression.Reason.OPTED_OUT,
 }
 
 
@@ -60,6 +65,28 @@ SOFT_BOUNCE_RULES = {
     # "Undetermined" is not known to be permanent: counted, not suppressed at once.
     "Amazon SES": lambda esp_event: _bounce_type(esp_event) in ("Transient", "Undetermined"),
 }
+
+
+POSTMARK_SENDER_SIDE_TYPES = ("Unconfirmed", "DMARCPolicy", "Blocked")
+
+# Per ESP: is this "rejected" event about us (the sender) rather than the address?
+SENDER_SIDE_REJECT_RULES = {
+    # Unconfirmed sender signature; our domain's DMARC policy; an ISP blocking us
+    # for content or reputation (Postmark keeps such addresses active).
+    "Postmark": lambda esp_event: esp_event.get("Type") in POSTMARK_SENDER_SIDE_TYPES,
+    # SES "Reject": the message itself was refused (a virus), before any recipient.
+    "Amazon SES": lambda esp_event: esp_event.get("eventType") == "Reject",
+}
+
+
+def is_sender_side_reject(event: AnymailTrackingEvent, esp_name: str) -> bool:
+    rule = SENDER_SIDE_REJECT_RULES.get(esp_name)
+    return (
+        event.event_type == "rejected"
+        and isinstance(event.esp_event, dict)
+        and rule is not None
+        and rule(event.esp_event)
+    )
 
 
 def is_soft_bounce(event: AnymailTrackingEvent, esp_name: str) -> bool:
@@ -91,6 +118,7 @@ def suppress_on_tracking_event(sender, event, esp_name, **kwargs):
         event_type=event.event_type,
         recipient=event.recipient,
         soft=is_soft_bounce(event, esp_name),
+        sender_side=is_sender_side_reject(event, esp_name),
         message_id=event.message_id,
         occurred_at=event.timestamp,
         detail=" – ".join(str(part) for part in (event.description, event.mta_response) if part),
@@ -110,6 +138,7 @@ def record_tracking_event(
     event_type: str,
     recipient: str | None,
     soft: bool = False,
+    sender_side: bool = False,
     message_id: str | None = None,
     occurred_at: datetime | None = None,
     detail: str = "",
@@ -132,6 +161,13 @@ def record_tracking_event(
             occurred_at=event.occurred_at,
             detail=detail[:500],
         )
+        if sender_side:
+            logger.warning(
+                "The email provider refused an email for a reason on our side "
+                "(sender setup or content), so no address is suppressed: %s",
+                detail or event_type,
+            )
+            return False
         reason = _suppression_reason(event)
         if reason is None:
             return False

@@ -254,3 +254,77 @@ def test_erasure_forgets_the_events_and_the_export_lists_them():
     forget_emails_to(["kari@example.org"])
 
     assert events_about(["kari@example.org"]) == []
+
+
+# An unsubscribe at the provider is an opt-out; a reject on our side blames no address ------
+
+
+def postmark_subscription_change(recipient, *, suppress=True):
+    return {
+        "RecordType": "SubscriptionChange",
+        "MessageID": "a4909a96-73d6-4c59-a9cc-2cf0d4a6d2f3",
+        "ChangedAt": "2026-11-28T12:00:00Z",
+        "Recipient": recipient,
+        "Origin": "Recipient",
+        "SuppressSending": suppress,
+        "SuppressionReason": "ManualSuppression" if suppress else None,
+        "MessageStream": "broadcast",
+    }
+
+
+def test_postmark_unsubscribe_suppresses_as_an_opt_out(client):
+    response = post_postmark(client, postmark_subscription_change("nei@example.org"))
+
+    assert response.status_code == 200
+    assert reason_of("nei@example.org") == Suppression.Reason.OPTED_OUT
+    assert MailEvent.objects.get().type == MailEvent.Type.UNSUBSCRIBED
+
+
+def test_postmark_resubscribe_changes_nothing(client):
+    post_postmark(client, postmark_subscription_change("ja@example.org", suppress=False))
+
+    assert not is_suppressed("ja@example.org")
+    assert not MailEvent.objects.exists()
+
+
+def test_brevo_unsubscribe_suppresses_as_an_opt_out(client):
+    post_brevo(client, brevo_event("nei@example.org", event="unsubscribe", ts_epoch=1e12))
+
+    assert reason_of("nei@example.org") == Suppression.Reason.OPTED_OUT
+
+
+@pytest.mark.parametrize("bounce_type", ["Unconfirmed", "DMARCPolicy", "Blocked"])
+def test_postmark_reject_on_our_side_is_kept_without_suppressing(client, caplog, bounce_type):
+    post_postmark(client, postmark_bounce("kari@example.org", bounce_type=bounce_type, bounce_id=5))
+
+    assert not is_suppressed("kari@example.org")
+    assert MailEvent.objects.get().type == MailEvent.Type.REJECTED
+    assert "reason on our side" in caplog.text
+
+
+def test_postmark_reject_of_a_bad_address_suppresses(client):
+    post_postmark(
+        client, postmark_bounce("ikke@example.org", bounce_type="BadEmailAddress", bounce_id=6)
+    )
+
+    assert reason_of("ikke@example.org") == Suppression.Reason.REJECTED
+
+
+def test_ses_reject_of_the_message_suppresses_no_recipient(client):
+    ses_event = {
+        "eventType": "Reject",
+        "reject": {"reason": "Bad content"},
+        "mail": {"messageId": "ses-msg-2", "destination": ["kari@example.org"]},
+    }
+    post_ses(
+        client,
+        {
+            "Type": "Notification",
+            "MessageId": "sns-reject",
+            "Message": json.dumps(ses_event),
+            "Timestamp": "2026-11-28T12:00:01.000Z",
+        },
+    )
+
+    assert not is_suppressed("kari@example.org")
+    assert MailEvent.objects.get().type == MailEvent.Type.REJECTED
