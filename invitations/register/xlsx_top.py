@@ -1,4 +1,4 @@
-"""The top rows of an XLSX workbook's first sheet, read without loading the whole file.
+"""The top rows of an XLSX workbook's first worksheet, read without loading the whole file.
 
 openpyxl reads the whole shared-strings table before the first row. Finding the header
 row needs only the strings the top rows use, so this streams the sheet until it has
@@ -17,6 +17,7 @@ from defusedxml import ElementTree as DefusedET
 SMALL_PART_MAX_BYTES = 1024 * 1024
 OFFICE_DOCUMENT = "/officeDocument"
 SHARED_STRINGS = "/sharedStrings"
+WORKSHEET = "/worksheet"
 
 
 class NotAWorkbook(ValueError):
@@ -70,22 +71,27 @@ def _workbook_part(archive: zipfile.ZipFile) -> str:
 
 
 def _first_sheet_and_strings(archive: zipfile.ZipFile) -> tuple[str, str | None]:
+    """The first worksheet, as openpyxl's `worksheets[0]`: chart sheets before it are passed."""
     workbook = _workbook_part(archive)
     relationships = _relationships(archive, workbook)
-    sheet_id = None
+    sheet = None
     for element in _small_part(archive, workbook).iter():
-        if local_name(element.tag) == "sheet":
-            sheet_id = next(
-                (value for key, value in element.attrib.items() if local_name(key) == "id"), None
-            )
+        if local_name(element.tag) != "sheet":
+            continue
+        sheet_id = next(
+            (value for key, value in element.attrib.items() if local_name(key) == "id"), None
+        )
+        kind, target = relationships.get(sheet_id, ("", ""))
+        if kind.endswith(WORKSHEET):
+            sheet = target
             break
-    if sheet_id not in relationships:
+    if sheet is None:
         raise NotAWorkbook("no sheet")
     strings = next(
         (target for kind, target in relationships.values() if kind.endswith(SHARED_STRINGS)),
         None,
     )
-    return relationships[sheet_id][1], strings
+    return sheet, strings
 
 
 def column_index(reference: str) -> int | None:
@@ -191,7 +197,7 @@ def _shared_strings(archive: zipfile.ZipFile, part: str, wanted: set[int]) -> di
 
 
 def xlsx_top_rows(path, *, non_empty: int) -> list[tuple[int, list]]:
-    """The first sheet's rows up to the `non_empty`-th row with a value, strings looked up.
+    """The first worksheet's rows up to the `non_empty`-th row with a value, strings looked up.
 
     Raises NotAWorkbook (or a defusedxml/zip error) for a workbook it cannot read.
     """

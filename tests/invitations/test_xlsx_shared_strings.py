@@ -283,3 +283,24 @@ def test_an_xlsx_within_the_upload_limit_is_read_or_refused_in_bounded_memory(
 
     assert read_or_refused == outcome
     assert int(peak_mb) < 300
+
+
+def test_a_chart_sheet_before_the_register_is_passed_over(tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Ansattnummer", "Fornavn", "E-post"])
+    sheet.append(["0042", "Kari", "kari@epost.example"])
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=1, min_row=1, max_row=2))
+    workbook.create_chartsheet("Oversikt", 0).add_chart(chart)
+    path = tmp_path / "register.xlsx"
+    workbook.save(path)
+
+    headers, _notes = read_headers(path)
+    run_import(path=path, commit=True)
+
+    assert headers == ["Ansattnummer", "Fornavn", "E-post"]
+    assert Leaver.objects.get().email == "kari@epost.example"
