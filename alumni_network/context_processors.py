@@ -2,7 +2,8 @@
 
 from django.conf import settings
 
-from members.rules import is_hr_staff, is_member
+from members.access import has_member_profile
+from members.rules import is_hr_staff
 
 
 def network(request):
@@ -16,6 +17,6 @@ def network(request):
         # see the way in and are asked to set it up there. The member area is
         # linked only for those with a member profile: for staff without one
         # most of its pages are closed.
-        "can_reach_members": bool(user and is_member(user)),
+        "can_reach_members": bool(user and has_member_profile(user)),
         "can_reach_hr": bool(user and is_hr_staff(user)),
     }

@@ -3,7 +3,6 @@
 from datetime import datetime
 from functools import partial
 
-from django.core.cache import cache
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,7 +13,7 @@ from django.views.i18n import set_language as django_set_language
 from members.access import permission_required
 from members.models import User
 
-from .dashboard import CACHE_SECONDS, PERIODS, dashboard_for, period_key
+from .dashboard import PERIODS, dashboard_for, period_key
 from .dashboard.charts import charts_for, stage_labels
 from .health import health_report
 
@@ -53,7 +52,7 @@ def hr_dashboard(request):
     """The coordinator's desk: figures for the chosen period and what needs doing."""
     period = period_key(request.GET.get("period"))
     dashboard = dashboard_for(period)
-    report = system_report()
+    report = dashboard.system
     context = {
         "dashboard": dashboard,
         "period": period,
@@ -65,12 +64,6 @@ def hr_dashboard(request):
         "last_heartbeat": _heartbeat_time(report["worker"]),
     }
     return render(request, "hr/dashboard.html", context)
-
-
-def system_report() -> dict:
-    """The health report as of the last minute: checking the broker opens a connection
-    (about as long as the rest of the page); /healthz stays live for monitoring."""
-    return cache.get_or_set("hr-dashboard:health", lambda: health_report()[0], CACHE_SECONDS)
 
 
 def _heartbeat_time(heartbeat: dict | None) -> datetime | None:

@@ -64,6 +64,25 @@ def is_member(user) -> bool:
     return bool(user.is_authenticated and user.is_active and request_member(user) is not None)
 
 
+def has_member_profile(user) -> bool:
+    """Whether an active account has a member profile, for a link to the member area.
+
+    Uses the member `request_member` already fetched this request; otherwise asks
+    only whether one exists. Pages outside the member area (the HR area above
+    all) then skip loading the whole profile just to draw the menu.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    member = getattr(user, "_request_member", _UNKNOWN)
+    if member is not _UNKNOWN:
+        return member is not None
+    if not hasattr(user, "_has_member_profile"):
+        from .models import Member
+
+        user._has_member_profile = Member.objects.filter(user_id=user.pk).exists()
+    return user._has_member_profile
+
+
 def has_mfa(user) -> bool:
     """The account has a TOTP authenticator (asked once per request)."""
     if not user.is_authenticated:

@@ -4,7 +4,9 @@
 keeps the result for CACHE_SECONDS in the default cache, keyed by period: the
 figures are the same for every coordinator (only what HR may see counts), and a
 coordinator reloading the page, or several opening it at once, costs no queries.
-The page says when the figures were computed.
+The page says when the figures were computed. The state of the services (the
+System panel) is kept with them: checking the broker opens a connection, about as
+long as the rest of the page; /healthz stays live for monitoring.
 """
 
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.utils import timezone
 
+from ..health import health_report
 from .funnel import CampaignRow, Stages, campaign_rows, overall_stages
 from .gatherings import GatheringRow, gathering_rows
 from .members import MemberFigures, member_figures
@@ -36,6 +39,7 @@ class Dashboard:
     employers: list[Ranked]
     competences: list[Ranked]
     todo: Todo
+    system: dict
 
 
 def dashboard_for(key: str, *, now: datetime | None = None) -> Dashboard:
@@ -60,4 +64,5 @@ def compute_dashboard(key: str, *, now: datetime) -> Dashboard:
         employers=top_employers(),
         competences=top_competences_open_to_returning(),
         todo=what_needs_doing(now=now),
+        system=health_report()[0],
     )
