@@ -77,6 +77,7 @@ def log_export(*, request, gathering: Gathering, rows, fmt: str) -> None:
         request=request,
         action=AuditLog.Action.EXPORT,
         obj=gathering,
-        detail=f"attendees ({fmt})",
+        detail=audit.Detail.ATTENDEES_EXPORT,
+        params={"format": fmt},
         member_ids=[rsvp.member_id for rsvp in rows],
     )

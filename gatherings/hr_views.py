@@ -205,7 +205,7 @@ def host_rotation(request):
     audit.log_hr_only_views(
         viewer=request.user,
         profiles=[card for row in rows for card, _asked in row.contacts],
-        what="host rotation",
+        what=audit.Detail.HOST_ROTATION,
         request=request,
     )
     return render(request, "gatherings/hr/hosts.html", {"rows": rows, "suggested": suggested})

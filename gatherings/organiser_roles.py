@@ -87,7 +87,8 @@ def grant_organiser(*, gathering: Gathering, member: Member, request) -> Organis
             action=AuditLog.Action.ROLE_CHANGE,
             request=request,
             obj=organiser,
-            detail=f"granted organiser of gathering {gathering.pk} to {member.user.email}",
+            detail=audit.Detail.ORGANISER_GRANTED,
+            params={"gathering": gathering.pk, "email": member.user.email},
             member_ids=[member.pk],
         )
         roles_emails.queue_organiser_granted(organiser=organiser)
@@ -100,10 +101,8 @@ def revoke_organiser(*, organiser: Organiser, request) -> None:
             action=AuditLog.Action.ROLE_CHANGE,
             request=request,
             obj=organiser,
-            detail=(
-                f"revoked organiser of gathering {organiser.gathering_id}"
-                f" from {organiser.member.user.email}"
-            ),
+            detail=audit.Detail.ORGANISER_REVOKED,
+            params={"gathering": organiser.gathering_id, "email": organiser.member.user.email},
             member_ids=[organiser.member_id],
         )
         organiser.delete()

@@ -129,8 +129,22 @@ class RehireAdmin(admin.ModelAdmin):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(ViewOnlyAdmin):
-    list_display = ("created_at", "actor_label", "action", "object_type", "object_id", "ip_address")
+    list_display = (
+        "created_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "detail_text",
+        "ip_address",
+    )
     list_filter = ("action", "object_type")
-    search_fields = ("actor_label", "detail", "object_id")
+    search_fields = ("actor_label", "detail", "detail_params", "object_id")
+    # The stored msgid and parameters stay visible; the detail as read comes after them.
+    readonly_fields = ("detail_text",)
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-pk")
+
+    @admin.display(description=_("detail"))
+    def detail_text(self, entry: AuditLog) -> str:
+        return entry.detail_text

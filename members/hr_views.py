@@ -54,7 +54,8 @@ def competence_search(request):
         audit.log_hr_only_views(
             viewer=request.user,
             profiles=page.profiles,
-            what=f"competence search: {form.cleaned_data['competence']}",
+            what=audit.Detail.COMPETENCE_SEARCH,
+            params={"competence": form.cleaned_data["competence"]},
             request=request,
         )
     query = request.GET.copy()
@@ -110,7 +111,8 @@ def competence_export(request):
     audit.record(
         request=request,
         action=AuditLog.Action.EXPORT,
-        detail=f"shortlist ({fmt}): {form.cleaned_data['competence']}",
+        detail=audit.Detail.SHORTLIST_EXPORT,
+        params={"format": fmt, "competence": form.cleaned_data["competence"]},
         member_ids=[p.pk for p in profiles],
     )
     table = Table(
@@ -175,7 +177,8 @@ def member_export(request):
     audit.record(
         request=request,
         action=AuditLog.Action.EXPORT,
-        detail=f"members ({fmt})",
+        detail=audit.Detail.MEMBERS_EXPORT,
+        params={"format": fmt},
         member_ids=members.values_list("pk", flat=True),
     )
     profiles = (
@@ -201,7 +204,10 @@ def member_detail(request, pk):
     )
     profile = visible_profile(member=member, viewer=request.user)
     audit.log_hr_only_views(
-        viewer=request.user, profiles=[profile], what="HR member page", request=request
+        viewer=request.user,
+        profiles=[profile],
+        what=audit.Detail.HR_MEMBER_PAGE,
+        request=request,
     )
     return render(request, "members/hr/member_detail.html", {"profile": profile, "member": member})
 

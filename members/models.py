@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import audit_details
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -383,7 +385,10 @@ class AuditLog(models.Model):
     # plain values, so deleting or erasing the object leaves the entry intact.
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    # The English msgid of a registered detail (members.audit_details), or plain
+    # English in entries written before details were translated.
     detail = models.TextField(_("detail"), blank=True)
+    detail_params = models.JSONField(_("detail parameters"), default=dict, blank=True)
     # Plain ids, not foreign keys: erasing a member leaves the log intact.
     member_ids = models.JSONField(_("members"), default=list, blank=True)
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
@@ -400,6 +405,13 @@ class AuditLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    @property
+    def detail_text(self) -> str:
+        """The detail in the reader's (active) language, its parameters filled in."""
+        return audit_details.detail_text(
+            detail=self.detail, params=self.detail_params, object_type=self.object_type
+        )
 
 
 class Rehire(models.Model):

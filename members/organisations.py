@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -152,8 +153,13 @@ def organisation_suggestions(*, viewer, term: str, limit: int = SUGGESTION_LIMIT
 class MovedRelation:
     """How many rows of one kind point at the organisation being merged away."""
 
-    label: str
+    model: str  # its label, "members.member"
     count: int
+
+    @property
+    def label(self) -> str:
+        """The kind's plural name in the active language."""
+        return str(apps.get_model(self.model)._meta.verbose_name_plural)
 
 
 def merge_plan(*, merged: Organisation) -> list[MovedRelation]:
@@ -162,9 +168,7 @@ def merge_plan(*, merged: Organisation) -> list[MovedRelation]:
     for rel in Organisation._meta.related_objects:
         count = _pointing_at(rel, merged).count()
         if count:
-            plan.append(
-                MovedRelation(label=str(rel.related_model._meta.verbose_name_plural), count=count)
-            )
+            plan.append(MovedRelation(model=rel.related_model._meta.label_lower, count=count))
     return plan
 
 
@@ -223,11 +227,22 @@ def merge_organisations(
         action=AuditLog.Action.ORGANISATION_MERGE,
         request=request,
         obj=kept,
-        detail=f"merged {merged_label} into {kept.name}: "
-        + ", ".join(f"{m.count} {m.label}" for m in plan),
+        detail=audit.Detail.ORGANISATIONS_MERGED,
+        params={
+            "merged": merged_label,
+            "kept": kept.name,
+            "moved": _counts_by_model(plan),
+        },
         member_ids=moved_members,
     )
     return plan
+
+
+def _counts_by_model(plan: list[MovedRelation]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for moved in plan:
+        counts[moved.model] = counts.get(moved.model, 0) + moved.count
+    return counts
 
 
 def _keep_details(*, merged: Organisation, kept: Organisation) -> None:

@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 
 from alumni_network.mail import erasure as mail_erasure
 
@@ -154,7 +155,27 @@ def _blank_in_audit_log(user, emails: set[str]) -> None:
     for email in emails:
         AuditLog.objects.filter(actor_label__iexact=email).update(actor_label=ERASED_LABEL)
         pattern = re.compile(re.escape(email), re.IGNORECASE)
-        for entry in AuditLog.objects.filter(detail__icontains=email).only("pk", "detail"):
+        # Old entries wrote the address into the text, newer ones into a parameter:
+        # "email" by rule (its key lookup finds a non-ASCII address that the JSON
+        # text escapes), any other by its text.
+        naming = (
+            Q(detail__icontains=email)
+            | Q(detail_params__icontains=email)
+            | Q(detail_params__email__iexact=email)
+        )
+        for entry in AuditLog.objects.filter(naming).only("pk", "detail", "detail_params"):
             AuditLog.objects.filter(pk=entry.pk).update(
-                detail=pattern.sub(ERASED_LABEL, entry.detail)
+                detail=pattern.sub(ERASED_LABEL, entry.detail),
+                detail_params=_blanked(entry.detail_params, pattern),
             )
+
+
+def _blanked(value, pattern: re.Pattern):
+    """A detail parameter with every mention of the address replaced by ERASED_LABEL."""
+    if isinstance(value, str):
+        return pattern.sub(ERASED_LABEL, value)
+    if isinstance(value, list):
+        return [_blanked(item, pattern) for item in value]
+    if isinstance(value, dict):
+        return {key: _blanked(item, pattern) for key, item in value.items()}
+    return value

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,8 +25,8 @@ from . import audit
 from .models import AuditLog, User
 
 ROLE_GRANTED = "role_granted"
-GRANTED_COORDINATOR = "granted coordinator to {email}"
-REVOKED_COORDINATOR = "revoked coordinator from {email}"
+# How entries written before details were translated begin (plain English).
+GRANTED_COORDINATOR_BEFORE = "granted coordinator to "
 
 
 class RoleError(Exception):
@@ -71,7 +71,15 @@ def _granted_at():
             action=AuditLog.Action.ROLE_CHANGE,
             object_type=User._meta.label_lower,
             object_id=OuterRef("pk_text"),
-            detail__startswith=GRANTED_COORDINATOR.format(email=""),
+        )
+        .filter(
+            Q(
+                detail__in=[
+                    audit.Detail.COORDINATOR_GRANTED,
+                    audit.Detail.COORDINATOR_GRANTED_NEW_ACCOUNT,
+                ]
+            )
+            | Q(detail__startswith=GRANTED_COORDINATOR_BEFORE)
         )
         .order_by("-created_at")
         .values("created_at")[:1]
@@ -149,8 +157,12 @@ def grant_coordinator(*, email: str, first_name: str = "", last_name: str = "", 
             action=AuditLog.Action.ROLE_CHANGE,
             request=request,
             obj=user,
-            detail=GRANTED_COORDINATOR.format(email=user.email)
-            + (" (new account)" if new_account else ""),
+            detail=(
+                audit.Detail.COORDINATOR_GRANTED_NEW_ACCOUNT
+                if new_account
+                else audit.Detail.COORDINATOR_GRANTED
+            ),
+            params={"email": user.email},
         )
         _queue_role_granted(user=user, by=request.user, new_account=new_account)
     return user
@@ -199,5 +211,6 @@ def revoke_coordinator(*, user: User, request) -> None:
             action=AuditLog.Action.ROLE_CHANGE,
             request=request,
             obj=user,
-            detail=REVOKED_COORDINATOR.format(email=user.email),
+            detail=audit.Detail.COORDINATOR_REVOKED,
+            params={"email": user.email},
         )

@@ -128,7 +128,10 @@ def directory_search(request):
             per_page=DIRECTORY_PAGE_SIZE,
         )
         audit.log_hr_only_views(
-            viewer=request.user, profiles=page.profiles, what="directory", request=request
+            viewer=request.user,
+            profiles=page.profiles,
+            what=audit.Detail.DIRECTORY,
+            request=request,
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -160,7 +163,10 @@ def directory_profile(request, pk):
         raise Http404
     profile = visible_profile(member=member, viewer=request.user)
     audit.log_hr_only_views(
-        viewer=request.user, profiles=[profile], what="directory profile", request=request
+        viewer=request.user,
+        profiles=[profile],
+        what=audit.Detail.DIRECTORY_PROFILE,
+        request=request,
     )
     return render(
         request,

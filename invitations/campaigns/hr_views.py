@@ -227,7 +227,8 @@ def campaign_preview(request, pk: int):
             request=request,
             action=AuditLog.Action.VIEW_PERSONAL_DATA,
             obj=preview.leaver,
-            detail=f"campaign {campaign.pk} previewed as this leaver",
+            detail=audit.Detail.CAMPAIGN_PREVIEWED,
+            params={"campaign": campaign.pk},
         )
     context = {
         "campaign": campaign,
@@ -324,15 +325,22 @@ def _confirm_send_now(request, campaign: Campaign):
 
 def _log_campaign_start(request, campaign: Campaign, action: str) -> None:
     """HR started the campaign (now, or at a time): who sent it to the segment, and from where."""
+    params = {"segment": campaign.segment_id}
     if action == "send_now":
-        detail = f"sent now to segment {campaign.segment_id}"
+        detail = audit.Detail.CAMPAIGN_SENT_NOW
     elif action == "schedule":
         campaign.refresh_from_db(fields=["scheduled_at"])
-        when = timezone.localtime(campaign.scheduled_at)
-        detail = f"scheduled for {when:%Y-%m-%d %H:%M} to segment {campaign.segment_id}"
+        detail = audit.Detail.CAMPAIGN_SCHEDULED
+        params["when"] = campaign.scheduled_at.isoformat()
     else:
         return
-    audit.record(request=request, action=AuditLog.Action.CAMPAIGN_SEND, obj=campaign, detail=detail)
+    audit.record(
+        request=request,
+        action=AuditLog.Action.CAMPAIGN_SEND,
+        obj=campaign,
+        detail=detail,
+        params=params,
+    )
 
 
 @permission_required("invitations.run_campaigns")
@@ -345,6 +353,7 @@ def campaign_export(request, pk: int):
         request=request,
         action=AuditLog.Action.EXPORT,
         obj=campaign,
-        detail=f"campaign results ({fmt})",
+        detail=audit.Detail.CAMPAIGN_RESULTS_EXPORT,
+        params={"format": fmt},
     )
     return export_response(table=campaign_results_table(campaign=campaign), fmt=fmt)

@@ -81,7 +81,8 @@ def outbox_email(request, pk: int):
         request=request,
         action=AuditLog.Action.VIEW_PERSONAL_DATA,
         obj=row,
-        detail=f"outbox email {row.pk} ({row.kind})",
+        detail=audit.Detail.OUTBOX_EMAIL,
+        params={"number": row.pk, "kind": row.kind},
     )
     context = {
         "row": row,

@@ -36,7 +36,8 @@ def join_requests(request):
     audit.record(
         request=request,
         action=AuditLog.Action.VIEW_PERSONAL_DATA,
-        detail=f"requests to join: {len(pending)} waiting",
+        detail=audit.Detail.JOIN_REQUESTS,
+        params={"count": len(pending)},
     )
     context = {
         "pending": [(item, suggestion) for item, suggestion in _with_suggestions(pending)],

@@ -95,7 +95,7 @@ def leaver_detail(request, pk: int):
         request=request,
         action=AuditLog.Action.VIEW_PERSONAL_DATA,
         obj=leaver,
-        detail="leaver page",
+        detail=audit.Detail.LEAVER_PAGE,
         member_ids=[leaver.member_id] if leaver.member_id else (),
     )
     timeline = leaver_timeline(leaver=leaver, label_changes=_labelled_changes)
@@ -136,7 +136,8 @@ def _after_edit(request, *, leaver, changes):
         request=request,
         action=AuditLog.Action.VIEW_PERSONAL_DATA,
         obj=leaver,
-        detail="edited leaver: " + ", ".join(name for name in changes if name != "status"),
+        detail=audit.Detail.LEAVER_EDITED,
+        params={"fields": [name for name in changes if name != "status"]},
         member_ids=[leaver.member_id] if leaver.member_id else (),
     )
     if changes.get("status", [None, None])[1] == Leaver.Status.SUPPRESSED:
@@ -234,7 +235,11 @@ def import_detail(request, pk: int):
                     request=request,
                     action=AuditLog.Action.IMPORT,
                     obj=register_import,
-                    detail=f"{register_import.file_name}: {register_import.total_rows} rows",
+                    detail=audit.Detail.IMPORT_COMMITTED,
+                    params={
+                        "file_name": register_import.file_name,
+                        "rows": register_import.total_rows,
+                    },
                 )
             else:
                 messages.warning(request, _("This import is already running or done."))
@@ -335,7 +340,8 @@ def import_errors(request, pk: int):
         request=request,
         action=AuditLog.Action.DOWNLOAD,
         obj=register_import,
-        detail=f"error rows of {register_import.file_name}",
+        detail=audit.Detail.IMPORT_ERRORS,
+        params={"file_name": register_import.file_name},
     )
     return export_response(table=import_errors_table(register_import=register_import), fmt="csv")
 
@@ -352,7 +358,8 @@ def register_export(request):
     audit.record(
         request=request,
         action=AuditLog.Action.EXPORT,
-        detail=f"register ({fmt}): {leavers.count()} leavers, filter {saved_filters(filters)}",
+        detail=audit.Detail.REGISTER_EXPORT,
+        params={"format": fmt, "count": leavers.count(), "filter": saved_filters(filters)},
     )
     return export_response(table=register_table(leavers=leavers), fmt=fmt)
 

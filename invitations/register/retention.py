@@ -89,7 +89,8 @@ def _purge_unanswered_leavers(*, now=None) -> int:
     if due:
         audit.record(
             action=AuditLog.Action.ERASURE,
-            detail=f"{len(due)} unanswered leavers past the retention period",
+            detail=audit.Detail.UNANSWERED_PURGED,
+            params={"count": len(due)},
         )
     return len(due)
 
@@ -132,7 +133,8 @@ def erase_leaver(*, leaver: Leaver, by, request=None) -> None:
         actor=by,
         action=AuditLog.Action.ERASURE,
         obj=leaver,
-        detail=f"leaver #{leaver.pk} in the register",
+        detail=audit.Detail.LEAVER_ERASED,
+        params={"leaver": leaver.pk},
     )
     leaver.delete()
 

@@ -151,6 +151,7 @@ def test_member_home_shows_upcoming_gatherings_with_the_answer(client):
 def test_adding_an_organiser_on_the_gathering_page_tells_them_and_is_logged(staff_client):
     from alumni_network.mail.models import OutboxEmail
     from gatherings.models import Organiser
+    from members.audit_details import Detail
     from members.models import AuditLog
 
     gathering = GatheringFactory()
@@ -172,9 +173,9 @@ def test_adding_an_organiser_on_the_gathering_page_tells_them_and_is_logged(staf
     assert list(
         AuditLog.objects.filter(action=AuditLog.Action.ROLE_CHANGE)
         .order_by("pk")
-        .values_list("detail", flat=True)
+        .values_list("detail", "detail_params")
     ) == [
-        f"granted organiser of gathering {gathering.pk} to {member.user.email}",
-        f"revoked organiser of gathering {gathering.pk} from {member.user.email}",
+        (Detail.ORGANISER_GRANTED, {"gathering": gathering.pk, "email": member.user.email}),
+        (Detail.ORGANISER_REVOKED, {"gathering": gathering.pk, "email": member.user.email}),
     ]
     assert not Organiser.objects.filter(gathering=gathering).exists()

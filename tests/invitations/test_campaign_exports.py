@@ -125,7 +125,13 @@ def test_export_is_logged_with_the_campaign(staff_client, staff_user, campaign):
     _export(staff_client, campaign, "xlsx")
 
     entry = AuditLog.objects.get(action=AuditLog.Action.EXPORT)
-    assert (entry.actor, entry.object_type, entry.object_id, entry.detail, entry.ip_address) == (
+    assert (
+        entry.actor,
+        entry.object_type,
+        entry.object_id,
+        entry.detail_text,
+        entry.ip_address,
+    ) == (
         staff_user,
         "invitations.campaign",
         str(campaign.pk),

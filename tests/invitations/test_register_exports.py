@@ -106,11 +106,11 @@ def test_export_is_logged_with_its_filter_and_ip(staff_client, staff_user):
     staff_client.post(EXPORT_URL, {"department": "Drift"}, REMOTE_ADDR="10.0.0.5")
 
     entry = AuditLog.objects.get()
-    assert (entry.actor, entry.action, entry.ip_address, entry.detail) == (
+    assert (entry.actor, entry.action, entry.ip_address, entry.detail_text) == (
         staff_user,
         AuditLog.Action.EXPORT,
         "10.0.0.5",
-        "register (csv): 1 leavers, filter {'department': 'Drift'}",
+        "register (csv), leavers: 1, filter: department: Drift",
     )
 
 

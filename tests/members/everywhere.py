@@ -196,7 +196,8 @@ def _logs(member: Member, staff) -> None:
     audit.record(
         actor=staff,
         action=AuditLog.Action.ROLE_CHANGE,
-        detail=f"granted organiser of gathering 1 to {EMAIL.lower()}",
+        detail=audit.Detail.ORGANISER_GRANTED,
+        params={"gathering": 1, "email": EMAIL.lower()},
         member_ids=[member.pk],
     )
     LogEntry.objects.create(

@@ -166,7 +166,7 @@ def test_the_audit_log_keeps_entries_but_not_the_address():
     own = AuditLog.objects.get(action=AuditLog.Action.OWN_DATA_EXPORT)
     granted = AuditLog.objects.get(action=AuditLog.Action.ROLE_CHANGE)
     assert (own.actor, own.actor_label) == (None, ERASED_LABEL)
-    assert granted.detail == f"granted organiser of gathering 1 to {ERASED_LABEL}"
+    assert granted.detail_params == {"gathering": 1, "email": ERASED_LABEL}
     assert granted.actor_label == person.staff.email
 
 

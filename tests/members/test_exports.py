@@ -186,7 +186,7 @@ def test_member_export_has_only_what_hr_may_see_and_is_logged(staff_client, staf
     assert rows["Åse Ødegård"][9:11] == (2004, 2019)
     assert rows["Bjørn Hemmelig"][1:3] == (None, None)
     entry = AuditLog.objects.get()
-    assert (entry.actor, entry.action, entry.detail, entry.ip_address) == (
+    assert (entry.actor, entry.action, entry.detail_text, entry.ip_address) == (
         staff_user,
         AuditLog.Action.EXPORT,
         "members (xlsx)",
@@ -234,7 +234,7 @@ def test_shortlist_exports_as_xlsx_too(staff_client):
 
     sheet = xlsx_sheet(response)
     assert [c.value for c in sheet[2]][:1] == ["Per Python"]
-    assert AuditLog.objects.get().detail == "shortlist (xlsx): python"
+    assert AuditLog.objects.get().detail_text == "shortlist (xlsx): python"
 
 
 def test_competence_search_page_offers_both_exports(staff_client):

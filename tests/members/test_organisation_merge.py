@@ -76,15 +76,17 @@ def test_merge_is_audit_logged_with_the_members_moved(twins, staff_user, rf):
         str(kept.pk),
         sorted(m.pk for m in moved),
     )
-    assert entry.detail.startswith(f"merged Aker Solutions ASA (#{merged.pk}) into Aker Solutions")
+    assert entry.detail_text == (
+        f"merged Aker Solutions ASA (#{merged.pk}) into Aker Solutions: 2 members, 1 gathering"
+    )
 
 
 def test_merge_plan_counts_what_would_move(twins):
     _kept, merged, _moved, _gathering = twins
 
     assert merge_plan(merged=merged) == [
-        MovedRelation(label="members", count=2),
-        MovedRelation(label="gatherings", count=1),
+        MovedRelation(model="members.member", count=2),
+        MovedRelation(model="gatherings.gathering", count=1),
     ]
 
 

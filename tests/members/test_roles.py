@@ -48,11 +48,11 @@ def revoke_url(user):
 
 
 def role_changes():
-    return list(
-        AuditLog.objects.filter(action=AuditLog.Action.ROLE_CHANGE)
-        .order_by("pk")
-        .values_list("detail", flat=True)
-    )
+    """The role changes in the log, as an English reader reads them."""
+    return [
+        entry.detail_text
+        for entry in AuditLog.objects.filter(action=AuditLog.Action.ROLE_CHANGE).order_by("pk")
+    ]
 
 
 # The page
