@@ -115,7 +115,7 @@ COMMENTS = [
 def _the_meeting(gathering: Gathering, rng: random.Random) -> None:
     """What the held gathering left behind: a guest, tasks, connections, feedback, slides."""
     came = list(gathering.rsvps.filter(checked_in_at__isnull=False).select_related("member__user"))
-    ensure_codes(gathering.rsvps.filter(answer=Rsvp.Answer.YES, waitlist_position=None))
+    ensure_codes(gathering.rsvps.filter(answer=Rsvp.Answer.YES))
     Guest.objects.create(
         gathering=gathering,
         name="Sigrid Aune",
@@ -304,8 +304,8 @@ def _upcoming(members, rng, host: Organisation) -> Gathering:
         if member.pk not in answered
     )
     _count_seats(gathering)
-    # Personal codes for everyone with a seat, so the door can be tried with a typed code.
-    ensure_codes(gathering.rsvps.filter(answer=Rsvp.Answer.YES, waitlist_position=None))
+    # Every Yes has its personal code, as one answered in the app; the door takes typed codes.
+    ensure_codes(gathering.rsvps.filter(answer=Rsvp.Answer.YES))
     return gathering
 
 

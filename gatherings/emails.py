@@ -17,7 +17,6 @@ from alumni_network.mail.kinds import (
 from alumni_network.mail.queueing import queue_email
 
 from . import calendars
-from .door.codes import ensure_code
 from .door.qr import code_png
 from .models import Gathering, Rsvp
 
@@ -154,9 +153,9 @@ def build_attendance(email) -> EmailContent:
     }[email.kind]
     context = _gathering_context(rsvp) | {"purpose": purpose}
     images = []
-    if email.kind in CARRIES_CODE and rsvp.confirmed:
-        code, image = _personal_code(rsvp)
-        context |= {"code": code, "code_image": image}
+    if email.kind in CARRIES_CODE and rsvp.confirmed and rsvp.code:
+        image = _code_image(rsvp.code)
+        context |= {"code": rsvp.code, "code_image": image}
         images.append(image)
     return EmailContent(
         context=context,
@@ -169,10 +168,13 @@ def build_attendance(email) -> EmailContent:
 CARRIES_CODE = (ANSWER, REMINDER)
 
 
-def _personal_code(rsvp: Rsvp):
-    """The attendee's code for the door, and its QR code as an inline image."""
-    code = ensure_code(rsvp)
-    return code, inline_image(code_png(code), name="checkin-code")
+def _code_image(code: str):
+    """The QR code of the attendee's code for the door, as an inline image.
+
+    The code came with their Yes (gatherings/rsvp.py): rendering an email, also
+    again for HR's copy of it, only reads it.
+    """
+    return inline_image(code_png(code), name="checkin-code")
 
 
 def build_cancellation(email) -> EmailContent:

@@ -122,6 +122,13 @@ class Gathering(models.Model):
             return False
         return self.rsvp_deadline is None or now <= self.rsvp_deadline
 
+    def is_door_day(self, now=None) -> bool:
+        """The gathering is today (in local time) or under way: the day its door is run."""
+        now = now or timezone.now()
+        if self.status != self.Status.PUBLISHED:
+            return False
+        return timezone.localdate(self.start) <= timezone.localdate(now) and now < self.end
+
 
 class HostContact(models.Model):
     """Someone at the host organisation HR talks to about the practical side."""
@@ -232,8 +239,8 @@ class Rsvp(models.Model):
         related_name="+",
         verbose_name=_("checked in by"),
     )
-    # The personal code typed or scanned at the door, e.g. "K7M-42P"; given on
-    # first need (gatherings/door/codes.py), unique within the gathering.
+    # The personal code typed or scanned at the door, e.g. "K7M-42P"; given with
+    # the first Yes (gatherings/rsvp.py), kept after, unique within the gathering.
     code = models.CharField(_("personal code"), max_length=7, blank=True, default="")
     # The day-after email (thanks and feedback, or "we missed you") was queued.
     followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)

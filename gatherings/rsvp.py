@@ -12,6 +12,8 @@ recounts the seats from the answers, which also heals a counter left high by
 an erased member, and promotes the first on the waiting list.
 Everything else locks just the member's own answer row.
 Lock order everywhere: the answer row, then the gathering row.
+A first Yes also gets the member's personal code for the door, in the same
+UPDATE as the answer: the badges, the emails and the door only ever read codes.
 """
 
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -27,11 +29,15 @@ from django.utils import timezone
 from members.models import Member
 
 from . import emails
+from .door import codes
 from .models import Gathering, Rsvp
 
 TOKEN_SALT = "gatherings.rsvp.answer"  # noqa: S105 - a signing salt, not a secret
 # Long enough for a gathering announced months ahead; the deadline closes answers earlier.
 TOKEN_MAX_AGE = timedelta(days=200)
+# A drawn code is already taken in a gathering of 100 answers once in 2.4 million
+# draws (25^6 codes): ten misses in a row mean something else is wrong.
+CODE_DRAWS = 10
 
 
 class AnswersClosed(Exception):
@@ -117,12 +123,12 @@ def fill_free_seats(*, gathering: Gathering) -> list[Rsvp]:
     return promoted
 
 
-def _lock_answer(rsvp_id: int) -> tuple[str, int | None]:
-    """Lock the member's own answer row; its answer and waiting-list ticket before this one."""
+def _lock_answer(rsvp_id: int) -> tuple[str, int | None, str]:
+    """Lock the member's own answer row; its answer, ticket and code from before this one."""
     return (
         Rsvp.objects.select_for_update()
         .filter(pk=rsvp_id)
-        .values_list("answer", "waitlist_position")
+        .values_list("answer", "waitlist_position", "code")
         .get()
     )
 
@@ -167,7 +173,7 @@ def _seat_or_ticket(rsvp: Rsvp, now) -> bool:
     return _draw_ticket(rsvp, now)
 
 
-def _save_answer(rsvp: Rsvp, *, with_dietary: bool) -> None:
+def _save_answer(rsvp: Rsvp, *, with_dietary: bool, with_code: bool) -> None:
     fields = {
         "answer": rsvp.answer,
         "answered_at": rsvp.answered_at,
@@ -175,7 +181,53 @@ def _save_answer(rsvp: Rsvp, *, with_dietary: bool) -> None:
     }
     if with_dietary:
         fields["dietary"] = rsvp.dietary
+    if with_code:
+        fields["code"] = rsvp.code
     Rsvp.objects.filter(pk=rsvp.pk).update(**fields)
+
+
+def _answer_transaction(rsvp: Rsvp, *, answer: str, dietary: str, now, code: str) -> bool:
+    """One answer's transaction; True if a Yes drew a waiting-list ticket.
+
+    A first Yes gets `code` as its personal code (waiting or not: the code is
+    theirs once a seat comes free).
+    """
+    gathering = rsvp.gathering
+    with transaction.atomic():
+        previous_answer, previous_ticket, previous_code = _lock_answer(rsvp.pk)
+        previously_confirmed = previous_answer == Rsvp.Answer.YES and previous_ticket is None
+        rsvp.answer, rsvp.answered_at = answer, now
+        # Yes again keeps the seat or the ticket; any other answer leaves the list.
+        rsvp.waitlist_position = previous_ticket if answer == Rsvp.Answer.YES else None
+        if gathering.ask_dietary:
+            rsvp.dietary = dietary.strip()[:300]
+        new_yes = answer == Rsvp.Answer.YES and previous_answer != Rsvp.Answer.YES
+        # A code once given stays: it may already be printed on a badge or in an email.
+        rsvp.code = code if new_yes and not previous_code else previous_code
+        if new_yes:
+            # The email reads seat or waiting list at send time.
+            emails.queue_answer(rsvp=rsvp)
+        _save_answer(rsvp, with_dietary=gathering.ask_dietary, with_code=rsvp.code != previous_code)
+        # The seat last: the gathering row is held from that UPDATE to the commit
+        # and for nothing else (a ticket adds one UPDATE of the member's own row).
+        if new_yes:
+            return _seat_or_ticket(rsvp, now)
+        if previously_confirmed and not rsvp.confirmed:
+            fill_free_seats(gathering=_lock_gathering(gathering.pk))
+    return False
+
+
+def _answer_with_a_free_code(rsvp: Rsvp, *, answer: str, dietary: str, now) -> bool:
+    """The answer's transaction, run again with a new code if another answer to the
+    gathering took the drawn one meanwhile (the unique constraint refuses it)."""
+    for _ in range(CODE_DRAWS):
+        code = codes.new_code()
+        try:
+            return _answer_transaction(rsvp, answer=answer, dietary=dietary, now=now, code=code)
+        except IntegrityError:
+            if not codes.code_taken(gathering_id=rsvp.gathering_id, code=code):
+                raise
+    raise RuntimeError(f"no free personal code after {CODE_DRAWS} draws")
 
 
 def record_answer(*, rsvp: Rsvp, answer: str, dietary: str = "", now=None) -> Outcome:
@@ -186,30 +238,9 @@ def record_answer(*, rsvp: Rsvp, answer: str, dietary: str = "", now=None) -> Ou
     now = now or timezone.now()
     if answer not in ANSWERS:
         raise ValueError(f"not an answer: {answer!r}")
-    gathering = rsvp.gathering
-    if not gathering.answers_open(now):
+    if not rsvp.gathering.answers_open(now):
         raise AnswersClosed
-    drew_ticket = False
-    with transaction.atomic():
-        previous_answer, previous_ticket = _lock_answer(rsvp.pk)
-        previously_confirmed = previous_answer == Rsvp.Answer.YES and previous_ticket is None
-        rsvp.answer, rsvp.answered_at = answer, now
-        # Yes again keeps the seat or the ticket; any other answer leaves the list.
-        rsvp.waitlist_position = previous_ticket if answer == Rsvp.Answer.YES else None
-        if gathering.ask_dietary:
-            rsvp.dietary = dietary.strip()[:300]
-        new_yes = answer == Rsvp.Answer.YES and previous_answer != Rsvp.Answer.YES
-        if new_yes:
-            # The email reads seat or waiting list at send time.
-            emails.queue_answer(rsvp=rsvp)
-        _save_answer(rsvp, with_dietary=gathering.ask_dietary)
-        # The seat last: the gathering row is held from that UPDATE to the commit
-        # and for nothing else (a ticket adds one UPDATE of the member's own row).
-        if new_yes:
-            drew_ticket = _seat_or_ticket(rsvp, now)
-        elif previously_confirmed and not rsvp.confirmed:
-            fill_free_seats(gathering=_lock_gathering(gathering.pk))
-
+    drew_ticket = _answer_with_a_free_code(rsvp, answer=answer, dietary=dietary, now=now)
     if drew_ticket:
         # The ticket the database wrote; None if a seat came free and promoted it since.
         rsvp.refresh_from_db(fields=["waitlist_position"])

@@ -12,13 +12,31 @@ from members.rules import is_coordinator, is_member
 from .models import Organiser
 
 
+def organised_gathering_ids(user) -> frozenset[int]:
+    """The gatherings the user's member organises: one query per request, whoever asks.
+
+    Cached on the user object (one per request), as `request_member` is: a
+    gathering's page asks several organiser permissions (agenda, attendees,
+    door, badges, materials) and they share this one fetch.
+    """
+    ids = getattr(user, "_organised_gathering_ids", None)
+    if ids is None:
+        member = request_member(user)
+        ids = frozenset(
+            Organiser.objects.filter(member=member).values_list("gathering_id", flat=True)
+            if member is not None
+            else ()
+        )
+        user._organised_gathering_ids = ids
+    return ids
+
+
 @rules.predicate
 def is_organiser(user, gathering) -> bool:
     """A member HR made an organiser of this gathering."""
-    member = request_member(user)
-    if gathering is None or member is None or not user.is_active:
+    if gathering is None or not user.is_authenticated or not user.is_active:
         return False
-    return Organiser.objects.filter(gathering=gathering, member=member).exists()
+    return gathering.pk in organised_gathering_ids(user)
 
 
 # HR's pages: planning, publishing, organisers, host rotation, messages to attendees.

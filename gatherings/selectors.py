@@ -177,7 +177,8 @@ def host_rotation(*, viewer, min_members: int = 3) -> tuple[list[HostRow], Organ
 
 
 def visible_to_member(*, member: Member):
-    """Gatherings a member may open: not drafts, and meant for them (audience or invited)."""
+    """Gatherings a member may open: not drafts, and meant for them (audience or invited)
+    or organised by them (HR may pick an organiser from outside the audience)."""
     from .planning import audience_members
 
     published = Gathering.objects.exclude(status=Gathering.Status.DRAFT)
@@ -188,7 +189,8 @@ def visible_to_member(*, member: Member):
         or audience_members(gathering=gathering).filter(pk=member.pk).exists()
     ]
     invited = Rsvp.objects.filter(member=member).values("gathering_id")
-    return published.filter(Q(pk__in=ids) | Q(pk__in=invited))
+    organised = Organiser.objects.filter(member=member).values("gathering_id")
+    return published.filter(Q(pk__in=ids) | Q(pk__in=invited) | Q(pk__in=organised))
 
 
 def upcoming_for_member(member: Member, *, now=None):

@@ -100,12 +100,25 @@ def gathering_detail(request, gathering, pk):
             "my_rsvp": my_rsvp,
             "waitlist_place": rsvp_module.waitlist_place(rsvp=my_rsvp) if my_rsvp else None,
             "form": form,
-            "is_organiser": rules.has_perm("gatherings.edit_agenda", request.user, gathering),
+            "organiser_tools": _organiser_tools(request.user, gathering),
             "google_url": calendars.google_calendar_url(gathering),
             "outlook_url": calendars.outlook_calendar_url(gathering),
             "coming": _who_is_coming(request, gathering),
         },
     )
+
+
+def _organiser_tools(user, gathering: Gathering) -> dict | None:
+    """The organiser pages this person may open from the gathering's page; None if none."""
+    tools = {
+        "agenda": rules.has_perm("gatherings.edit_agenda", user, gathering),
+        "attendees": rules.has_perm("gatherings.view_attendees", user, gathering),
+        "door": rules.has_perm("gatherings.run_door", user, gathering),
+        "badges": rules.has_perm("gatherings.print_badges", user, gathering),
+    }
+    if not any(tools.values()):
+        return None
+    return tools | {"door_day": gathering.is_door_day()}
 
 
 def _who_is_coming(request, gathering: Gathering) -> coming.Coming | None:
@@ -114,7 +127,10 @@ def _who_is_coming(request, gathering: Gathering) -> coming.Coming | None:
         return None
     found = coming.who_is_coming(gathering=gathering, viewer=request.user)
     audit.log_hr_only_views(
-        viewer=request.user, profiles=found.people, what="who is coming", request=request
+        viewer=request.user,
+        profiles=found.people,
+        what=audit.Detail.WHO_IS_COMING,
+        request=request,
     )
     return found
 

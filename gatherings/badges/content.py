@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from members.models import Member
 from members.privacy import member_name, shown_to_every_member
 
-from ..door.codes import ensure_codes
 from ..models import Gathering, Guest, NetworkingPick, NetworkingTask, Rsvp
 from ..networking.reasons import reason_text, years_text
 
@@ -140,7 +139,8 @@ def guest_badge(guest: Guest) -> Badge:
 
 
 def _member_badges(*, gathering: Gathering, rsvps: list[Rsvp]) -> list[Badge]:
-    ensure_codes(rsvps)
+    # Only reads: a Yes got its code with the answer (gatherings/rsvp.py); a
+    # walk-in, already in, has none and needs none.
     tasks = _tasks_by_member(gathering=gathering, member_ids=[r.member_id for r in rsvps])
     return [member_badge(rsvp, tasks.get(rsvp.member_id)) for rsvp in rsvps]
 

@@ -1,7 +1,8 @@
 """Personal check-in codes such as "K7M-42P": typed at the door or scanned from the email.
 
 Letters and digits that cannot be mistaken for one another when read off a
-phone or a badge (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).
+phone or a badge (no 0/O, 1/I/L, 5/S, 2/Z, 8/B). A Yes gets its code with the
+answer (gatherings/rsvp.py), so the pages and emails that show codes only read them.
 """
 
 import secrets
@@ -27,6 +28,11 @@ def normalise_code(typed: str) -> str:
     return f"{cleaned[:3]}-{cleaned[3:]}"
 
 
+def code_taken(*, gathering_id: int, code: str) -> bool:
+    """Whether another answer to the gathering holds `code`: why a write of it was refused."""
+    return Rsvp.objects.filter(gathering_id=gathering_id, code=code).exists()
+
+
 def ensure_code(rsvp: Rsvp) -> str:
     """The answer's personal code, given now if it has none (unique within the gathering)."""
     if rsvp.code:
@@ -47,6 +53,6 @@ def ensure_code(rsvp: Rsvp) -> str:
 
 
 def ensure_codes(rsvps) -> None:
-    """Give every answer in `rsvps` a code (badges, reminders); one UPDATE per missing code."""
+    """Give every answer in `rsvps` a code (demo data); one UPDATE per missing code."""
     for rsvp in rsvps:
         ensure_code(rsvp)

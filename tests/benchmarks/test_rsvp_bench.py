@@ -14,11 +14,12 @@ instead (no capacity lock on the path), to see what the lock costs.
 
 BENCH rsvp_vs_bare_sql is the second figure: RSVP requests per second / the
 rate of the answer's own statements (the link's read, then in one transaction:
-own row locked, outbox row, answer, seat or ticket, and after the commit the
-waiting-list ticket and place) sent by psycopg straight to PostgreSQL over 16
-connections in the same run, with no Django, HTTP or template around them:
-the physical limit of a request that does this work. Target >= 0.2, no errors;
-p50 and p99 of the RSVP requests and the hello-world rate are in its text.
+own row locked, outbox row, answer with its personal code, seat or ticket, and
+after the commit the waiting-list ticket and place) sent by psycopg straight to
+PostgreSQL over 16 connections in the same run, with no Django, HTTP or
+template around them: the physical limit of a request that does this work.
+Target >= 0.2, no errors; p50 and p99 of the RSVP requests and the hello-world
+rate are in its text.
 `loadgen` is how many cores the load generator itself used during each burst
 (it shares the machine with the server). BENCH_RSVP_WORKERS and
 BENCH_RSVP_THREADS change the gunicorn workers (default 2 x cores + 1) and
@@ -219,6 +220,7 @@ else:
         import psycopg
         from django.contrib.contenttypes.models import ContentType
 
+        from gatherings.door.codes import new_code
         from gatherings.models import Rsvp
 
         settings = connection.settings_dict
@@ -241,7 +243,7 @@ else:
             cursor.fetchone()
             with cursor.connection.transaction():
                 cursor.execute(
-                    "SELECT answer, waitlist_position FROM gatherings_rsvp WHERE id = %s "
+                    "SELECT answer, waitlist_position, code FROM gatherings_rsvp WHERE id = %s "
                     "FOR UPDATE",
                     (rsvp_id,),
                 )
@@ -253,10 +255,11 @@ else:
                     "now(), '', '', now())",
                     (email, content_type, rsvp_id),
                 )
+                # A first Yes gets its personal code in the answer's own UPDATE.
                 cursor.execute(
                     "UPDATE gatherings_rsvp SET answer = 'yes', answered_at = now(), "
-                    "waitlist_position = NULL, dietary = %s WHERE id = %s",
-                    ("", rsvp_id),
+                    "waitlist_position = NULL, dietary = %s, code = %s WHERE id = %s",
+                    ("", new_code(), rsvp_id),
                 )
                 cursor.execute(
                     "UPDATE gatherings_gathering SET seats_taken = seats_taken + 1 "

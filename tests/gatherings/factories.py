@@ -6,6 +6,7 @@ import factory
 from django.db.models import F
 from django.utils import timezone
 
+from gatherings.door.codes import new_code
 from gatherings.models import AgendaItem, Gathering, Organiser, Rsvp
 
 from ..factories import MemberFactory
@@ -45,6 +46,9 @@ class RsvpFactory(factory.django.DjangoModelFactory):
     gathering = factory.SubFactory(GatheringFactory)
     member = factory.SubFactory(MemberFactory)
     invited_at = factory.LazyFunction(timezone.now)
+    answer = Rsvp.Answer.PENDING
+    # A Yes has its personal code, as one given through the answer path.
+    code = factory.LazyAttribute(lambda o: new_code() if o.answer == Rsvp.Answer.YES else "")
 
     @factory.post_generation
     def count_seat(rsvp, create, extracted, **kwargs):

@@ -5,10 +5,13 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from gatherings import rsvp as rsvp_module
 from gatherings.badges import content, pdf
 from gatherings.models import Guest, NetworkingPick, NetworkingTask, Rsvp
 from members.models import Visibility
@@ -70,6 +73,52 @@ def test_sheet_has_confirmed_walk_ins_and_guests_by_surname(staff_client, gather
     assert [text.index(name) for name in names] == sorted(text.index(name) for name in names)
     assert "Ventesen" not in text
     assert "Neisen" not in text
+
+
+def writes(queries) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+
+
+def test_every_yes_prints_the_code_it_got_with_its_answer(staff_client, gathering):
+    members = [MemberFactory(user__first_name="Svar", user__last_name=f"Ja{n}") for n in range(3)]
+    for member in members:
+        rsvp_module.answer_gathering(gathering=gathering, member=member, answer="yes")
+
+    text = flat(pdf_text(read_pdf(get_badges(staff_client, gathering))))
+
+    given = list(Rsvp.objects.filter(gathering=gathering).values_list("code", flat=True))
+    assert [code in text for code in given] == [True, True, True]
+
+
+@pytest.mark.parametrize("one", [False, True])
+def test_opening_the_badges_writes_nothing(staff_client, gathering, one):
+    attendee(gathering, "Kari", "Nordmann")
+    walk_in = attendee(gathering, "Per", "Uanmeldt", answer=Rsvp.Answer.PENDING)
+    Rsvp.objects.filter(pk=walk_in.pk).update(checked_in_at=timezone.now())
+    # A walk-in has no code: opening badges used to give one.
+    params = {"rsvp": walk_in.pk} if one else {}
+
+    with CaptureQueriesContext(connection) as queries:
+        response = get_badges(staff_client, gathering, **params)
+
+    assert (response.status_code, writes(queries)) == (200, [])
+
+
+def test_a_yes_left_without_a_code_is_printed_without_one_and_not_given_one(
+    staff_client, gathering
+):
+    rsvp = attendee(gathering, "Gammel", "Rad")
+    Rsvp.objects.filter(pk=rsvp.pk).update(code="")
+
+    with CaptureQueriesContext(connection) as queries:
+        text = flat(pdf_text(read_pdf(get_badges(staff_client, gathering))))
+
+    assert ("Gammel Rad" in text, "Code" in text, writes(queries)) == (True, False, [])
+    assert Rsvp.objects.get(pk=rsvp.pk).code == ""
 
 
 def test_guest_badge_says_guest_and_employer_without_code(staff_client, gathering):

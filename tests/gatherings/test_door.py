@@ -2,6 +2,7 @@
 who may use it, and the page with and without htmx."""
 
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from unittest import mock
 
 import pytest
@@ -503,6 +504,53 @@ def test_with_htmx_search_swaps_only_the_results(staff_client, gathering):
     page = response.content.decode()
     assert page.lstrip().startswith('<div id="door-results"')
     assert "Ingrid Hansen" in page
+
+
+class CheckInButtons(HTMLParser):
+    """(accessible name, visible text) of each person's check-in button on the door page."""
+
+    def __init__(self):
+        super().__init__()
+        self.buttons: list[list[str]] = []
+        self._in_button = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "button" and "door-person__button" in attrs.get("class", ""):
+            self._in_button = True
+            self.buttons.append([attrs.get("aria-label", ""), ""])
+
+    def handle_endtag(self, tag):
+        if tag == "button":
+            self._in_button = False
+
+    def handle_data(self, data):
+        if self._in_button:
+            self.buttons[-1][1] += data
+
+
+def check_in_buttons(response) -> list[tuple[str, str]]:
+    parser = CheckInButtons()
+    parser.feed(response.content.decode())
+    return [(name, text.strip()) for name, text in parser.buttons]
+
+
+def test_check_in_button_is_named_with_the_person_and_no_stray_punctuation(staff_client, gathering):
+    confirmed(gathering, "Kari", "Nordmann")
+
+    response = staff_client.get(door_url(gathering), {"q": "kari"})
+
+    assert check_in_buttons(response) == [("Check in Kari Nordmann", "Check in")]
+
+
+def test_walk_in_button_is_named_with_the_person(staff_client, gathering):
+    MemberFactory(user__first_name="Kari", user__last_name="Walker")
+
+    response = staff_client.get(door_url(gathering), {"q": "kari"})
+
+    assert check_in_buttons(response) == [
+        ("Check in Kari Walker as walk-in", "Check in as walk-in")
+    ]
 
 
 def test_the_count_shows_arrived_against_confirmed(staff_client, gathering, staff_user):

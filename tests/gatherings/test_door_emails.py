@@ -4,8 +4,12 @@ import email
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from alumni_network.mail.models import OutboxEmail
+from alumni_network.mail.sent_copy import sent_copy
 from gatherings import reminders
 from gatherings import rsvp as rsvp_module
 from gatherings.door.qr import code_png
@@ -86,7 +90,8 @@ def test_the_waiting_list_email_carries_no_code(sent):
         lambda: rsvp_module.answer_gathering(gathering=gathering, member=member, answer="yes")
     )
 
-    assert Rsvp.objects.get(gathering=gathering, member=member).code == ""
+    code = Rsvp.objects.get(gathering=gathering, member=member).code
+    assert code not in message.body
     assert image_parts(message) == []
     assert parsed(message).get_content_type() != "multipart/related"
 
@@ -102,3 +107,21 @@ def test_the_calendar_file_stays_an_attachment_beside_the_image(sent):
     calendars = [p for p in parsed(message).walk() if p.get_content_type() == "text/calendar"]
     assert len(calendars) == 1
     assert calendars[0].get("Content-Disposition").startswith("attachment")
+
+
+def test_hrs_copy_of_a_reminder_only_reads_the_code():
+    now = timezone.now()
+    gathering = GatheringFactory(
+        start=now + timedelta(days=1), end=now + timedelta(days=1, hours=2), rsvp_deadline=None
+    )
+    rsvp = RsvpFactory(gathering=gathering, answer="yes")
+    reminders.send_due_reminders(now=now)
+    row = OutboxEmail.objects.get(kind="gathering_reminder", object_id=rsvp.pk)
+    Rsvp.objects.filter(pk=rsvp.pk).update(code="")  # a Yes from before codes came with it
+
+    with CaptureQueriesContext(connection) as queries:
+        copy = sent_copy(row)
+
+    written = [q["sql"] for q in queries if q["sql"].split(None, 1)[0] in {"INSERT", "UPDATE"}]
+    assert (written, copy.withheld) == ([], "")
+    assert Rsvp.objects.get(pk=rsvp.pk).code == ""

@@ -199,6 +199,8 @@ def test_hr_panel_hides_comments_from_a_member_and_needs_permission(member_clien
     request.user = member_user
     as_member = template.render(Context({"request": request, "gathering": gathering}))
     OrganiserFactory(gathering=gathering, member=member_user.member)
+    # A later request: its user is fetched again, so it knows of the new role.
+    request.user = type(member_user).objects.get(pk=member_user.pk)
     as_organiser = template.render(Context({"request": request, "gathering": gathering}))
 
     assert "Hemmelig" not in as_member

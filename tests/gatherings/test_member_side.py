@@ -1,16 +1,19 @@
 """A member's side of a gathering: who is coming, the way there, and the calendar after a yes."""
 
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from gatherings import rsvp as rsvp_module
+from gatherings.models import Gathering
 from members.models import AuditLog, Visibility
 
 from ..members.factories import profile_member
-from .factories import AgendaItemFactory, GatheringFactory, RsvpFactory
+from .factories import AgendaItemFactory, GatheringFactory, OrganiserFactory, RsvpFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,10 +133,10 @@ def test_who_is_coming_costs_the_same_queries_however_many_come(
     detail(member_client, gathering)  # the first visit caches what a running server has cached
 
     # session, user, the member; which gatherings are meant for them, then this one;
-    # their answer, the agenda, whether they organise it (asked twice: by the page
-    # and by its menu); who is coming: how many, then the shown members with their
-    # users and employers in one query.
-    with django_assert_num_queries(11):
+    # their answer, the agenda, which gatherings they organise (once, however many
+    # organiser links the page and its materials ask about); who is coming: how
+    # many, then the shown members with their users and employers in one query.
+    with django_assert_num_queries(10):
         response = detail(member_client, gathering)
 
     assert len(response.context["coming"].people) == count
@@ -260,3 +263,121 @@ def test_agenda_table_scrolls_in_a_region_a_keyboard_can_reach(member_client):
     page = detail(member_client, gathering).content.decode()
 
     assert '<div class="table-wrap" role="region" tabindex="0" aria-label="Agenda table">' in page
+
+
+# Organiser tools on the gathering's page
+
+
+def under_way(**fields):
+    now = timezone.now()
+    return GatheringFactory(
+        start=now - timedelta(minutes=30),
+        end=now + timedelta(hours=2),
+        rsvp_deadline=None,
+        **fields,
+    )
+
+
+def door_link_class(page: str, gathering) -> str:
+    door = reverse("gatherings:door", kwargs={"pk": gathering.pk})
+    [found] = re.findall(rf'<a class="([^"]*)" href="{door}">', page)
+    return found
+
+
+def test_an_organiser_finds_the_door_and_the_badges_on_the_gathering_page(
+    member_client, member_user
+):
+    gathering = GatheringFactory()
+    OrganiserFactory(gathering=gathering, member=member_user.member)
+
+    page = detail(member_client, gathering).content.decode()
+
+    assert 'id="organiser-tools-heading"' in page
+    assert reverse("gatherings:door", kwargs={"pk": gathering.pk}) in page
+    assert reverse("gatherings:badges", kwargs={"pk": gathering.pk}) in page
+
+
+def test_a_member_who_does_not_organise_finds_no_door_or_badges(member_client, member_user):
+    gathering = under_way()
+    OrganiserFactory(gathering=gathering)  # someone else organises it
+
+    page = detail(member_client, gathering).content.decode()
+
+    assert 'id="organiser-tools-heading"' not in page
+    assert reverse("gatherings:door", kwargs={"pk": gathering.pk}) not in page
+    assert reverse("gatherings:badges", kwargs={"pk": gathering.pk}) not in page
+
+
+def test_the_organiser_of_another_gathering_finds_no_door_here(member_client, member_user):
+    gathering = under_way()
+    OrganiserFactory(gathering=GatheringFactory(), member=member_user.member)
+
+    page = detail(member_client, gathering).content.decode()
+
+    assert reverse("gatherings:door", kwargs={"pk": gathering.pk}) not in page
+
+
+def test_while_the_gathering_is_under_way_the_door_comes_first_and_stands_out(
+    member_client, member_user
+):
+    gathering = under_way()
+    OrganiserFactory(gathering=gathering, member=member_user.member)
+
+    page = detail(member_client, gathering).content.decode()
+
+    assert page.index('id="organiser-tools-heading"') < page.index('id="facts-heading"')
+    assert "organiser-tools--door-day" in page
+    assert door_link_class(page, gathering) == "button"
+
+
+def test_before_the_day_the_organiser_tools_follow_the_agenda(member_client, member_user):
+    gathering = GatheringFactory()
+    OrganiserFactory(gathering=gathering, member=member_user.member)
+
+    page = detail(member_client, gathering).content.decode()
+
+    assert page.index('id="agenda-heading"') < page.index('id="organiser-tools-heading"')
+    assert "organiser-tools--door-day" not in page
+    assert door_link_class(page, gathering) == "button button--secondary"
+
+
+def test_an_organiser_from_outside_the_audience_opens_the_gathering_page(
+    member_client, member_user
+):
+    gathering = GatheringFactory(audience={"locations": ["Tromsø"]})
+    OrganiserFactory(gathering=gathering, member=member_user.member)
+
+    response = detail(member_client, gathering)
+
+    assert response.status_code == 200
+    assert reverse("gatherings:door", kwargs={"pk": gathering.pk}) in response.content.decode()
+
+
+def test_outside_the_audience_without_the_role_the_gathering_page_is_not_found(member_client):
+    gathering = GatheringFactory(audience={"locations": ["Tromsø"]})
+
+    assert detail(member_client, gathering).status_code == 404
+
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+@pytest.mark.parametrize(
+    ("now", "status", "door_day"),
+    [
+        (datetime(2027, 2, 11, 0, 30, tzinfo=OSLO), "published", True),  # still the 10th in UTC
+        (datetime(2027, 2, 11, 8, 0, tzinfo=OSLO), "published", True),  # that morning
+        (datetime(2027, 2, 11, 17, 0, tzinfo=OSLO), "published", True),  # under way
+        (datetime(2027, 2, 11, 19, 0, tzinfo=OSLO), "published", False),  # over
+        (datetime(2027, 2, 10, 23, 59, tzinfo=OSLO), "published", False),  # the day before
+        (datetime(2027, 2, 11, 17, 0, tzinfo=OSLO), "cancelled", False),
+    ],
+)
+def test_door_day_is_the_gatherings_day_in_oslo_until_it_ends(now, status, door_day):
+    gathering = Gathering(
+        start=datetime(2027, 2, 11, 16, 0, tzinfo=OSLO),
+        end=datetime(2027, 2, 11, 18, 0, tzinfo=OSLO),
+        status=status,
+    )
+
+    assert gathering.is_door_day(now) is door_day
