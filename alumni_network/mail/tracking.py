@@ -80,19 +80,18 @@ SENDER_SIDE_REJECT_RULES = {
 
 
 def is_sender_side_reject(event: AnymailTrackingEvent, esp_name: str) -> bool:
-    rule = SENDER_SIDE_REJECT_RULES.get(esp_name)
-    return (
-        event.event_type == "rejected"
-        and isinstance(event.esp_event, dict)
-        and rule is not None
-        and rule(event.esp_event)
-    )
+    return _esp_rule_says(SENDER_SIDE_REJECT_RULES, "rejected", event, esp_name)
 
 
 def is_soft_bounce(event: AnymailTrackingEvent, esp_name: str) -> bool:
-    rule = SOFT_BOUNCE_RULES.get(esp_name)
+    return _esp_rule_says(SOFT_BOUNCE_RULES, "bounced", event, esp_name)
+
+
+def _esp_rule_says(rules: dict, event_type: str, event: AnymailTrackingEvent, esp_name) -> bool:
+    """The ESP's rule, read from its own payload, for an event of `event_type`."""
+    rule = rules.get(esp_name)
     return (
-        event.event_type == "bounced"
+        event.event_type == event_type
         and isinstance(event.esp_event, dict)
         and rule is not None
         and rule(event.esp_event)
